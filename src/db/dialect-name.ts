@@ -1,0 +1,2 @@
+/** The three database servers Drover runs on. */
+export type DialectName = 'sqlite' | 'postgres' | 'mysql';
