@@ -4,6 +4,7 @@
  * (and the tests, through `inject`) decide what to do with it.
  */
 import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import Fastify, { LogController, type FastifyInstance, type FastifyRequest } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -14,13 +15,7 @@ import { hasRole, type Access, type Principal } from './access.js';
 import { errorReply } from './error-response.js';
 import { validatorCompiler } from './validation.js';
 
-export type MasterApp = FastifyInstance<
-  import('node:http').Server,
-  import('node:http').IncomingMessage,
-  import('node:http').ServerResponse,
-  Logger,
-  TypeBoxTypeProvider
->;
+export type MasterApp = FastifyInstance<Server, IncomingMessage, ServerResponse, Logger, TypeBoxTypeProvider>;
 
 /** Resolves the caller of a request from its credentials; undefined when it presents none. */
 export type Authenticator = (request: FastifyRequest) => Promise<Principal | undefined>;
