@@ -2,12 +2,12 @@
  * `drover config show [key] [--json]` prints the effective configuration (secrets as [redacted]), each
  * value not from the package defaults preceded by where it came from; `drover config check` validates it
  * and exits 0, or 2 with every problem on stderr.
+ * The configuration module is imported when a command runs, not when the CLI starts: TypeBox's validator
+ * costs ~0.3 s to load, which `drover nodeset` and friends should not pay.
  */
 import type { Command } from 'commander';
-import { stringify } from 'yaml';
-import { CONFIG_KEYS, redactConfig, redactValue, unknownKeyMessage, type ConfigKey } from '../../core/config/index.js';
+import type { ConfigKey } from '../../core/config/index.js';
 import { CliExit, type CliIO } from '../io.js';
-import { loadCliConfig } from '../load-cli-config.js';
 import type { CommandModule } from '../program.js';
 
 interface ShowOptions {
@@ -15,9 +15,12 @@ interface ShowOptions {
   config?: string;
 }
 
-const isConfigKey = (key: string): key is ConfigKey => (CONFIG_KEYS as readonly string[]).includes(key);
-
-function show(io: CliIO, key: string | undefined, options: ShowOptions): void {
+async function show(io: CliIO, key: string | undefined, options: ShowOptions): Promise<void> {
+  const { CONFIG_KEYS, redactConfig, redactValue, unknownKeyMessage } =
+    await import('../../core/config/index.js');
+  const { loadCliConfig } = await import('../load-cli-config.js');
+  const { stringify } = await import('yaml');
+  const isConfigKey = (name: string): name is ConfigKey => (CONFIG_KEYS as readonly string[]).includes(name);
   if (key !== undefined && !isConfigKey(key)) throw new CliExit(2, `${key} ${unknownKeyMessage(key)}`);
   const { config, sources } = loadCliConfig(io, { config: options.config });
   if (key !== undefined) {
@@ -38,10 +41,13 @@ function show(io: CliIO, key: string | undefined, options: ShowOptions): void {
   }
 }
 
-function check(io: CliIO, options: { config?: string }): void {
+async function check(io: CliIO, options: { config?: string }): Promise<void> {
+  const { loadCliConfig } = await import('../load-cli-config.js');
   const { warnings } = loadCliConfig(io, { config: options.config });
   const count = warnings.length;
-  io.stdout.write(`configuration is valid${count > 0 ? ` (${count} warning${count === 1 ? '' : 's'})` : ''}\n`);
+  io.stdout.write(
+    `configuration is valid${count > 0 ? ` (${count} warning${count === 1 ? '' : 's'})` : ''}\n`,
+  );
 }
 
 export const configCommands: CommandModule = {

@@ -10,7 +10,7 @@ import { parse } from 'yaml';
 export function coerceString(raw: string, schema: TSchema): unknown {
   let parsed: unknown = raw;
   try {
-    parsed = parse(raw, { version: '1.1' });
+    parsed = parse(raw, { version: '1.1', logLevel: 'error' });
   } catch {
     // Not YAML: the raw string is the only reading; validation reports it if the key wants something else.
   }

@@ -36,7 +36,8 @@ export const IGNORED_PYFARM_ENV: Readonly<Record<string, string>> = {
     'a Python import-time check; Drover job types are JavaScript modules loaded by the agent',
   PYFARM_JOBTYPE_SUBCLASSES_BASE_CLASS:
     "a Python import-time check; Drover always requires a job type's class to extend JobType",
-  PYFARM_DEFAULT_AGENT_SOFTWARE: 'default software is stored in the database (software versions marked default)',
+  PYFARM_DEFAULT_AGENT_SOFTWARE:
+    'default software is stored in the database (software versions marked default)',
 };
 
 export const DROVER_ENV_PREFIX = 'DROVER_';

@@ -8,8 +8,10 @@
 const TABLE_NAMES =
   "Drover's tables are created by numbered migrations with fixed names; give each farm its own database " +
   '(or PostgreSQL schema) instead of a prefix';
-const MANHOLE = "the manhole was a telnet Python shell into PyFarm's agent; Drover has none (use the agent's REST API)";
-const AGENT_PAGES = "the agent's status pages are built into the package; there are no templates or static files to point at";
+const MANHOLE =
+  "the manhole was a telnet Python shell into PyFarm's agent; Drover has none (use the agent's REST API)";
+const AGENT_PAGES =
+  "the agent's status pages are built into the package; there are no templates or static files to point at";
 const SYSTEM_ID = 'agents identify themselves with a UUID kept on the node, not a MAC-derived system id';
 
 const IGNORED_KEYS: Readonly<Record<string, string>> = {

@@ -65,7 +65,11 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
 
   for (const key of Object.keys(defaults.values)) {
     if (!isKnown(key) && ignoredReason(key) === undefined) {
-      problems.push({ key, message: `is in ${defaults.files[key]} but neither typed nor ignored`, source: 'default' });
+      problems.push({
+        key,
+        message: `is in ${defaults.files[key]} but neither typed nor ignored`,
+        source: 'default',
+      });
     }
   }
 
@@ -167,7 +171,9 @@ export function unknownKeyMessage(key: string, nameOf: (key: string) => string =
   if (renamed !== undefined) return `is PyFarm's name for ${nameOf(renamed)}`;
   const candidates = [...CONFIG_KEYS, ...Object.keys(KEY_ALIASES)];
   const suggestion = didYouMean(key, candidates);
-  return suggestion === undefined ? 'is not a configuration key' : `is not a configuration key (did you mean ${nameOf(suggestion)}?)`;
+  return suggestion === undefined
+    ? 'is not a configuration key'
+    : `is not a configuration key (did you mean ${nameOf(suggestion)}?)`;
 }
 
 function readConfigFile(path: string, problems: ConfigProblem[]): string | undefined {
@@ -183,7 +189,11 @@ function readConfigFile(path: string, problems: ConfigProblem[]): string | undef
           : code === 'EACCES'
             ? 'permission denied'
             : (err as Error).message;
-    problems.push({ key: FILE_PROBLEM_KEY, message: `cannot read the configuration file: ${why}`, source: path });
+    problems.push({
+      key: FILE_PROBLEM_KEY,
+      message: `cannot read the configuration file: ${why}`,
+      source: path,
+    });
     return undefined;
   }
 }

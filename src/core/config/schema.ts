@@ -35,7 +35,10 @@ export const ConfigSchema = Type.Object(
     farm_name: Nullable(Str),
     secret_key: NonEmptyStr,
     api_prefix: Pattern('^/', 'a URL path starting with "/"'),
-    agent_api_url_template: Pattern('^(?=.*\\{host\\})(?=.*\\{port\\})', 'a URL template containing {host} and {port}'),
+    agent_api_url_template: Pattern(
+      '^(?=.*\\{host\\})(?=.*\\{port\\})',
+      'a URL template containing {host} and {port}',
+    ),
     login_disabled: Bool,
     cookie_duration: Duration,
     pretty_json: Bool,

@@ -65,10 +65,17 @@ export const LogLevel = Type.Union(
   { description: 'one of fatal, error, warn, info, debug, trace, silent' },
 );
 
-export const EnvironmentMap = Type.Record(Type.String(), Type.Union([Type.String(), Type.Number(), Type.Boolean()]), {
-  description: 'a map of environment variable names to strings',
-});
+export const EnvironmentMap = Type.Record(
+  Type.String(),
+  Type.Union([Type.String(), Type.Number(), Type.Boolean()]),
+  {
+    description: 'a map of environment variable names to strings',
+  },
+);
 
-export const SmtpLogin = Type.Tuple([Type.Union([Type.String(), Type.Null()]), Type.Union([Type.String(), Type.Null()])], {
-  description: 'a [username, password] pair, each a string or null',
-});
+export const SmtpLogin = Type.Tuple(
+  [Type.Union([Type.String(), Type.Null()]), Type.Union([Type.String(), Type.Null()])],
+  {
+    description: 'a [username, password] pair, each a string or null',
+  },
+);

@@ -16,9 +16,17 @@ export interface YamlEntry {
 /** Problems about a file as a whole (unreadable, not YAML, not a mapping) use this key. */
 export const FILE_PROBLEM_KEY = '(file)';
 
-export function parseConfigYaml(text: string, path: string): { entries: YamlEntry[]; problems: ConfigProblem[] } {
+export function parseConfigYaml(
+  text: string,
+  path: string,
+): { entries: YamlEntry[]; problems: ConfigProblem[] } {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { version: '1.1', lineCounter: lines, prettyErrors: false });
+  const doc = parseDocument(text, {
+    version: '1.1',
+    lineCounter: lines,
+    prettyErrors: false,
+    logLevel: 'error',
+  });
   const problems: ConfigProblem[] = doc.errors.map((error) => ({
     key: FILE_PROBLEM_KEY,
     message: `not valid YAML: ${error.message.split('\n')[0]?.replace(/:$/, '')}`,
