@@ -248,6 +248,14 @@ describe('ignored and renamed keys', () => {
     expect(config).not.toHaveProperty('scheduler_broker');
   });
 
+  it('let the new name win over the old one in the same layer, whatever the order', () => {
+    const file = writeConfig('agent_reannounce_interval: 40\nagent_master_reannounce: 20\n');
+    expect(load({ file }).config.agent_reannounce_interval).toBe(40);
+    expect(load({ file, overrides: { agent_master_reannounce: 25 } }).config.agent_reannounce_interval).toBe(
+      25,
+    );
+  });
+
   it('apply agent_master_reannounce to agent_reannounce_interval, with a warning', () => {
     const { config, warnings } = load({ overrides: { agent_master_reannounce: 20 } });
     expect(config.agent_reannounce_interval).toBe(20);

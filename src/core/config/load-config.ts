@@ -51,6 +51,9 @@ export interface LoadedConfig {
   sources: Readonly<Record<ConfigKey, string>>;
 }
 
+/** Files are typed YAML; environment variables and flags are text, read as YAML scalars (./coerce.ts). */
+type Layer = 'file' | 'env' | 'override';
+
 const schemas = ConfigSchema.properties as Readonly<Record<string, TSchema>>;
 const isKnown = (key: string): key is ConfigKey => Object.hasOwn(schemas, key);
 
@@ -73,16 +76,22 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
     }
   }
 
+  /** The layer in which each key was set under its own name: there it beats its old name, in any order. */
+  const setDirectly = new Map<string, Layer>();
+
   /** Applies one setting from a layer above the defaults. `nameOf` spells a key the way that layer does. */
-  const set = (key: string, value: unknown, source: string, fromText: boolean, nameOf = (k: string) => k) => {
+  const set = (layer: Layer, key: string, value: unknown, source: string, nameOf = (k: string) => k) => {
     const renamed = KEY_ALIASES[key];
     if (renamed !== undefined) {
       warnings.push({ key, message: `is PyFarm's name for ${nameOf(renamed)}; use that instead`, source });
+      if (setDirectly.get(renamed) === layer) return;
       key = renamed;
+    } else {
+      setDirectly.set(key, layer);
     }
     if (isKnown(key)) {
       const schema = schemas[key] as TSchema;
-      values[key] = fromText && typeof value === 'string' ? coerceString(value, schema) : value;
+      values[key] = layer !== 'file' && typeof value === 'string' ? coerceString(value, schema) : value;
       sources[key] = source;
       return;
     }
@@ -102,7 +111,7 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
     if (text !== undefined) {
       const parsed = parseConfigYaml(text, path);
       problems.push(...parsed.problems);
-      for (const entry of parsed.entries) set(entry.key, entry.value, entry.source, false);
+      for (const entry of parsed.entries) set('file', entry.key, entry.value, entry.source);
     }
   }
 
@@ -117,7 +126,7 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
         source: `env:${name}`,
       });
     } else {
-      set(key, raw, `env:${name}`, true);
+      set('env', key, raw, `env:${name}`);
     }
   }
   for (const [name, reason] of Object.entries(IGNORED_PYFARM_ENV)) {
@@ -128,11 +137,11 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
   for (const name of Object.keys(env).sort()) {
     const raw = env[name];
     if (!name.startsWith(DROVER_ENV_PREFIX) || isNonConfigEnv(name) || raw === undefined) continue;
-    set(name.slice(DROVER_ENV_PREFIX.length).toLowerCase(), raw, `env:${name}`, true, droverEnvName);
+    set('env', name.slice(DROVER_ENV_PREFIX.length).toLowerCase(), raw, `env:${name}`, droverEnvName);
   }
 
   for (const [key, value] of Object.entries(options.overrides ?? {})) {
-    if (value !== undefined) set(key, value, 'override', true);
+    if (value !== undefined) set('override', key, value, 'override');
   }
 
   const expanded = expandValues(values, { env, home: homeDirectory(env), temp: tempRoot(env) });
