@@ -4,15 +4,7 @@
  * loads; each such setting produces a warning with the reason, and the key is not part of `Config`.
  * The README's "Configuration" section lists the same keys and reasons.
  */
-
-const TABLE_NAMES =
-  "Drover's tables are created by numbered migrations with fixed names; give each farm its own database " +
-  '(or PostgreSQL schema) instead of a prefix';
-const MANHOLE =
-  "the manhole was a telnet Python shell into PyFarm's agent; Drover has none (use the agent's REST API)";
-const AGENT_PAGES =
-  "the agent's status pages are built into the package; there are no templates or static files to point at";
-const SYSTEM_ID = 'agents identify themselves with a UUID kept on the node, not a MAC-derived system id';
+const AGENT_PAGES = "the agent's status pages are built into the package; there are no templates to reload";
 
 const IGNORED_KEYS: Readonly<Record<string, string>> = {
   debug: 'there is no Flask application; use log_level: debug',
@@ -22,14 +14,7 @@ const IGNORED_KEYS: Readonly<Record<string, string>> = {
   instance_application: 'there is no WSGI container to hand an application object to',
   scheduler_lockfile_base:
     'the database serialises scheduling (an advisory lock on PostgreSQL, a single process on SQLite); there are no lock files',
-  agent_static_root: AGENT_PAGES,
   agent_html_template_reload: AGENT_PAGES,
-  agent_systemid: SYSTEM_ID,
-  agent_systemid_cache: SYSTEM_ID,
-  agent_manhole: MANHOLE,
-  agent_manhole_port: MANHOLE,
-  agent_manhole_username: MANHOLE,
-  agent_manhole_password: MANHOLE,
   agent_unittest: "PyFarm's own unit tests used these network targets; Drover's tests never leave loopback",
   jobtype_logging_threadpool:
     "task logs are written asynchronously by the agent's event loop; there is no logging thread pool",
@@ -38,7 +23,6 @@ const IGNORED_KEYS: Readonly<Record<string, string>> = {
 /** Why Drover ignores `key`, or undefined when it does not. */
 export function ignoredReason(key: string): string | undefined {
   if (Object.hasOwn(IGNORED_KEYS, key)) return IGNORED_KEYS[key];
-  if (key.startsWith('table_')) return TABLE_NAMES;
   return undefined;
 }
 

@@ -237,15 +237,23 @@ describe('environment variables', () => {
 
 describe('ignored and renamed keys', () => {
   it('accept keys that make no sense in Drover, with a warning each, and leave them out of the config', () => {
-    const file = writeConfig('scheduler_broker: redis://queue\ntable_prefix: farm_\n');
+    const file = writeConfig('scheduler_broker: redis://queue\ndebug_queue: true\n');
     const { config, warnings } = load({ file, env: { PYFARM_APP_INSTANCE: 'true' } });
     expect(warnings.map((w) => [w.key, w.source.replace(/^.*config-\d+\.yml/, 'file')])).toEqual([
       ['scheduler_broker', 'file:1'],
-      ['table_prefix', 'file:2'],
+      ['debug_queue', 'file:2'],
       ['instance_application', 'env:PYFARM_APP_INSTANCE'],
     ]);
     expect(warnings[0]?.message).toMatch(/^is ignored by Drover: .*broker/);
     expect(config).not.toHaveProperty('scheduler_broker');
+  });
+
+  it('expand table names from table_prefix', () => {
+    const file = writeConfig('table_prefix: farm_\n');
+    const { config, warnings } = load({ file });
+    expect(warnings).toEqual([]);
+    expect(config.table_job).toBe('farm_jobs');
+    expect(config.table_software_version).toBe('farm_software_versions');
   });
 
   it('let the new name win over the old one in the same layer, whatever the order', () => {

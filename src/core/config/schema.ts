@@ -25,6 +25,8 @@ import {
 } from './setting-types.js';
 
 const Path = NonEmptyStr;
+/** A table name (or the prefix, which may be empty): letters, digits and underscores. */
+const TableName = Pattern('^[A-Za-z0-9_]*$', 'a table name of letters, digits and underscores');
 
 export const ConfigSchema = Type.Object(
   {
@@ -61,6 +63,39 @@ export const ConfigSchema = Type.Object(
     job_type_batch_contiguous: Bool,
 
     // models.yml
+    table_prefix: TableName,
+    table_software: TableName,
+    table_software_version: TableName,
+    table_tag: TableName,
+    table_agent: TableName,
+    table_agent_software_version_assoc: TableName,
+    table_agent_tag_assoc: TableName,
+    table_agent_mac_address: TableName,
+    table_job: TableName,
+    table_job_type: TableName,
+    table_job_type_version: TableName,
+    table_job_tag_assoc: TableName,
+    table_job_tag_req: TableName,
+    table_job_dependency: TableName,
+    table_job_software_req: TableName,
+    table_job_notified_users: TableName,
+    table_job_type_software_req: TableName,
+    table_task: TableName,
+    table_user: TableName,
+    table_role: TableName,
+    table_user_role: TableName,
+    table_job_queue: TableName,
+    table_job_group: TableName,
+    table_path_map: TableName,
+    table_task_log: TableName,
+    table_task_log_assoc: TableName,
+    table_gpu: TableName,
+    table_gpu_in_agent: TableName,
+    table_failed_task_in_agent: TableName,
+    table_agent_disk: TableName,
+    table_statistics_agent_count: TableName,
+    table_statistics_task_event_count: TableName,
+    table_statistics_task_count: TableName,
     allow_agents_from_loopback: Bool,
     max_tag_length: Int(1),
     max_hostname_length: Int(1),
@@ -151,6 +186,13 @@ export const ConfigSchema = Type.Object(
     agent_cpus: Auto(Int(1)),
     agent_hostname: Auto(NonEmptyStr),
     agent_allow_sharing: Bool,
+    agent_static_root: Auto(NonEmptyStr),
+    agent_systemid: Auto(Int(1)),
+    agent_systemid_cache: Path,
+    agent_manhole: Bool,
+    agent_manhole_port: Port,
+    agent_manhole_username: NonEmptyStr,
+    agent_manhole_password: NonEmptyStr,
 
     // jobtypes.yml
     jobtype_enable_cache: Bool,
