@@ -7,7 +7,9 @@ const MAIN_TABLES = Object.keys(TABLE_CONFIG_KEYS).filter(
   (t) => !['agent_counts', 'task_counts', 'task_event_counts'].includes(t),
 );
 
-for (const tables of [{}, { table_prefix: 'pf_', table_job: 'render_jobs' }]) {
+const TABLE_SETTINGS: Record<string, string>[] = [{}, { table_prefix: 'pf_', table_job: 'render_jobs' }];
+
+for (const tables of TABLE_SETTINGS) {
   describe(`migrations with table settings ${JSON.stringify(tables)}`, () => {
     forEachDialect(
       (_dialect, database) => {
