@@ -23,6 +23,7 @@ import {
   checkInteger,
   checkMillis,
   checkNumber,
+  checkRequired,
   checkString,
   checkText,
   checkUuid,
@@ -113,9 +114,7 @@ type AgentColumns = Omit<Selectable<AgentsTable>, 'id'>;
 export async function createAgent(db: Kysely<Database>, input: NewAgent, options?: WriteOptions): Promise<Agent> {
   const limits = limitsOf(options);
   const id = checkUuid('id', input.id);
-  for (const field of ['hostname', 'port', 'ram', 'freeRam', 'cpus'] as const) {
-    if (input[field] === undefined || input[field] === null) throw invalid(snake(field), input[field], 'is required');
-  }
+  checkRequired(input, ['hostname', 'port', 'ram', 'freeRam', 'cpus'], { freeRam: 'free_ram' });
   const values = checkAgentFields(input, limits);
   const row: Selectable<AgentsTable> = {
     id,
@@ -283,10 +282,6 @@ function checkProjects(projects: readonly string[]): string {
   if (!Array.isArray(projects)) throw invalid('projects', projects, 'must be a list of project names');
   const names = projects.map((p, i) => checkString(`projects[${i}]`, p, { maxLength: 255 }));
   return JSON.stringify([...new Set(names)]);
-}
-
-function snake(name: string): string {
-  return name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 }
 
 function toAgent(row: Selectable<AgentsTable>): Agent {

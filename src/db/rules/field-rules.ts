@@ -17,6 +17,14 @@ function describe(value: unknown): string {
   return Array.isArray(value) ? 'an array' : typeof value;
 }
 
+/** Throws unless every named field of `input` is present (not undefined, not null). */
+export function checkRequired<T extends object>(input: T, fields: readonly (keyof T & string)[], names?: Partial<Record<keyof T & string, string>>): void {
+  for (const field of fields) {
+    const value = input[field];
+    if (value === undefined || value === null) throw invalid(names?.[field] ?? field, value, 'is required');
+  }
+}
+
 export interface IntegerRange {
   min?: number;
   max?: number;
