@@ -89,6 +89,9 @@ const PRIMARY_KEY_COLUMNS: Readonly<Record<string, readonly string[]>> = {
 /** Returns the domain error for a driver error, or the error itself when it is not a data violation. */
 export function translateDatabaseError(err: unknown, context: TranslationContext): unknown {
   if (err instanceof DroverError || !(err instanceof Error)) return err;
+  // mysql2 attaches the statement with every parameter interpolated (password and token hashes
+  // included); it must not reach logs through `cause`.
+  if ('sql' in err && 'errno' in err) delete (err as { sql?: unknown }).sql;
   const violation =
     context.dialect === 'sqlite'
       ? sqliteViolation(err, context.query)

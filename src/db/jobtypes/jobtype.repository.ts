@@ -140,7 +140,7 @@ export async function createJobTypeVersion(
       input.noAutomaticStartTime === undefined ? false : checkBoolean('no_automatic_start_time', input.noAutomaticStartTime),
     supports_tiling: input.supportsTiling === undefined ? false : checkBoolean('supports_tiling', input.supportsTiling),
     classname: nullable(input.classname ?? null, (v) => checkString('classname', v, { maxLength: 64 })),
-    code: checkText('code', input.code),
+    code: checkText('code', input.code, { long: true }),
   };
   return transaction(db, async (trx) => {
     // Lock the job type row so that two concurrent new versions cannot both take max+1 (SQLite

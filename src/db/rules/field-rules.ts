@@ -65,11 +65,30 @@ export function checkString(field: string, value: unknown, { maxLength, nonEmpty
   return value;
 }
 
-/** Unbounded text (TEXT/LONGTEXT columns); NUL is rejected because PostgreSQL cannot store it. */
-export function checkText(field: string, value: unknown): string {
+/** MySQL's TEXT holds 65,535 bytes; the same bound applies on every dialect so behaviour does not differ. */
+export const MAX_TEXT_BYTES = 65_535;
+/**
+ * LONGTEXT columns (job type code, errors, job data) are bounded well below MariaDB's default
+ * max_allowed_packet (16 MiB), which a whole INSERT must fit in.
+ */
+export const MAX_LONG_TEXT_BYTES = 8 * 1024 * 1024;
+
+/**
+ * Free text for a TEXT column (or a LONGTEXT one with `long`), bounded in UTF-8 bytes. NUL is rejected
+ * because PostgreSQL cannot store it.
+ */
+export function checkText(field: string, value: unknown, { long = false }: { long?: boolean } = {}): string {
   if (typeof value !== 'string') throw invalid(field, value, 'must be a string');
   if (value.includes('\0')) throw invalid(field, value, 'must not contain NUL characters');
+  checkBytes(field, value, long ? MAX_LONG_TEXT_BYTES : MAX_TEXT_BYTES);
   return value;
+}
+
+function checkBytes(field: string, value: string, maxBytes: number): void {
+  // Cheap bound first: a UTF-16 code unit is at most 3 UTF-8 bytes.
+  if (value.length * 3 <= maxBytes) return;
+  const bytes = Buffer.byteLength(value, 'utf8');
+  if (bytes > maxBytes) throw invalid(field, value, `must be at most ${maxBytes} bytes of UTF-8 (is ${bytes})`);
 }
 
 export function checkBoolean(field: string, value: unknown): boolean {
@@ -99,6 +118,7 @@ export function checkJsonObject(field: string, value: unknown): string {
     throw invalid(field, value, 'must be serialisable as JSON');
   }
   if (text.includes('\\u0000')) throw invalid(field, value, 'must not contain NUL characters');
+  checkBytes(field, text, MAX_LONG_TEXT_BYTES);
   return text;
 }
 

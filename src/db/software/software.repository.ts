@@ -235,7 +235,7 @@ function checkVersionFields(input: NewSoftwareVersion, field: string): NewSoftwa
   const code =
     input.discoveryCode === undefined || input.discoveryCode === null
       ? input.discoveryCode
-      : checkText(`${field}.discovery_code`, input.discoveryCode);
+      : checkText(`${field}.discovery_code`, input.discoveryCode, { long: true });
   const fn =
     input.discoveryFunctionName === undefined || input.discoveryFunctionName === null
       ? input.discoveryFunctionName

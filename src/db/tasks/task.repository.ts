@@ -324,7 +324,7 @@ function checkTaskFields(input: TaskFields, options: WriteOptions | undefined): 
   if (input.hidden !== undefined) v.hidden = checkBoolean('hidden', input.hidden);
   if (input.attempts !== undefined) v.attempts = checkCount('attempts', input.attempts);
   if (input.failures !== undefined) v.failures = checkCount('failures', input.failures);
-  if (input.lastError !== undefined) v.last_error = nullable(input.lastError, (e) => checkText('last_error', e));
+  if (input.lastError !== undefined) v.last_error = nullable(input.lastError, (e) => checkText('last_error', e, { long: true }));
   if (input.sentToAgent !== undefined) v.sent_to_agent = checkBoolean('sent_to_agent', input.sentToAgent);
   if (input.progress !== undefined) v.progress = checkProgress(input.progress);
   return v;
