@@ -100,8 +100,9 @@ export async function renameSoftware(db: Kysely<Database>, key: SoftwareKey, nam
 }
 
 /**
- * Deletes a software with its versions and agent links. A ConflictError when a job or job type still
- * requires one of its versions as a minimum or maximum. False when it did not exist.
+ * Deletes a software with its versions, agent links, and the job and job type requirements naming it.
+ * False when it did not exist. (Deleting a single version that a requirement uses as its minimum or
+ * maximum is refused instead: see deleteSoftwareVersion.)
  */
 export async function deleteSoftware(db: Kysely<Database>, key: SoftwareKey): Promise<boolean> {
   const software = await findSoftware(db, key);
