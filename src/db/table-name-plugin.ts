@@ -6,9 +6,9 @@
  * logical tables.
  *
  * Names that a statement itself defines shadow the logical names inside that statement: a CTE called
- * `tasks` is not renamed, and neither is a reference through an alias that reuses a logical name. The
- * scope is the whole statement (not each sub-query), so an alias must not reuse the logical name of a
- * table that the same statement also uses directly. `sql.id()` and `sql.raw()` are never rewritten.
+ * `tags` is not renamed, and neither is a reference through an alias that reuses a logical name. The
+ * scope is the whole statement (not each sub-query), so a CTE or alias must not reuse the logical name
+ * of a table that the same statement also reads directly. `sql.id()` and `sql.raw()` are never rewritten.
  */
 import {
   AliasNode,
