@@ -23,7 +23,11 @@ const handle = await openDatabase({ url });
 try {
   const migrated = await migrateToLatest(handle);
   if (migrated.error) throw migrated.error;
-  const { version } = await createJobType(handle.db, { name: `bench-${Date.now()}` }, { code: 'class Bench {}' });
+  const { version } = await createJobType(
+    handle.db,
+    { name: `bench-${Date.now()}` },
+    { code: 'class Bench {}' },
+  );
   const rounds: number[] = [];
   for (let round = 0; round < 3; round++) {
     const job = await createJob(handle.db, { title: `bench ${round}`, jobtypeVersionId: version.id });
@@ -34,7 +38,9 @@ try {
     rounds.push(elapsed);
   }
   const best = Math.min(...rounds);
-  console.log(`${handle.dialect}: ${count} tasks per job, rounds ${rounds.map((ms) => `${ms.toFixed(0)} ms`).join(', ')}`);
+  console.log(
+    `${handle.dialect}: ${count} tasks per job, rounds ${rounds.map((ms) => `${ms.toFixed(0)} ms`).join(', ')}`,
+  );
   console.log(`best ${best.toFixed(0)} ms = ${Math.round((count / best) * 1000)} tasks/s`);
 } finally {
   await handle.close();

@@ -132,32 +132,49 @@ function toDomainError(v: Violation, context: TranslationContext, cause: Error):
     case 'missing-reference': {
       const target = logical(v.otherTable) ?? 'referenced row';
       const via = table && field ? ` (${table}.${field})` : table ? ` (from ${table})` : '';
-      return new NotFoundError(target, v.value, `${target}${v.value === undefined ? '' : ` ${v.value}`} not found${via}`, {
-        cause,
-      });
+      return new NotFoundError(
+        target,
+        v.value,
+        `${target}${v.value === undefined ? '' : ` ${v.value}`} not found${via}`,
+        {
+          cause,
+        },
+      );
     }
     case 'not-null':
-      return new ValidationError(`${field ?? 'a required value'} must not be null${table ? ` (${table})` : ''}`, {
-        field,
-        value: null,
-        cause,
-      });
+      return new ValidationError(
+        `${field ?? 'a required value'} must not be null${table ? ` (${table})` : ''}`,
+        {
+          field,
+          value: null,
+          cause,
+        },
+      );
     case 'too-long':
-      return new ValidationError(`${field ?? 'a value'} is too long for its column${table ? ` (${table})` : ''}`, {
-        field,
-        cause,
-      });
+      return new ValidationError(
+        `${field ?? 'a value'} is too long for its column${table ? ` (${table})` : ''}`,
+        {
+          field,
+          cause,
+        },
+      );
     case 'out-of-range':
-      return new ValidationError(`${field ?? 'a value'} is out of range for its column${table ? ` (${table})` : ''}`, {
-        field,
-        cause,
-      });
+      return new ValidationError(
+        `${field ?? 'a value'} is out of range for its column${table ? ` (${table})` : ''}`,
+        {
+          field,
+          cause,
+        },
+      );
     case 'invalid-value':
-      return new ValidationError(`${field ?? 'a value'} has the wrong type${value}${table ? ` (${table})` : ''}`, {
-        field,
-        value: v.value,
-        cause,
-      });
+      return new ValidationError(
+        `${field ?? 'a value'} has the wrong type${value}${table ? ` (${table})` : ''}`,
+        {
+          field,
+          value: v.value,
+          cause,
+        },
+      );
     case 'check':
       return new ValidationError(`${entity} violates ${v.constraint ?? 'a check constraint'}`, {
         field,
@@ -217,7 +234,13 @@ function postgresViolation(err: Error): Violation | undefined {
       // `Key (id)=(3) is still referenced from table "jobs".` / `... is not present in table "queues".`
       const other = /table "([^"]+)"/.exec(e.detail ?? '')?.[1];
       if (/still referenced/.test(e.detail ?? '')) {
-        return { kind: 'still-referenced', constraint: e.constraint, value, otherTable: other, table: undefined };
+        return {
+          kind: 'still-referenced',
+          constraint: e.constraint,
+          value,
+          otherTable: other,
+          table: undefined,
+        };
       }
       return { kind: 'missing-reference', ...base, columns, value, otherTable: other };
     }
@@ -244,10 +267,13 @@ function mysqlViolation(err: Error, query: RootOperationNode | undefined): Viola
   const e = err as { errno?: unknown; sqlMessage?: string };
   if (typeof e.errno !== 'number') return undefined;
   const message = e.sqlMessage ?? err.message;
-  const column = /column '([^']+)'/i.exec(message)?.[1] ?? /column `[^`]*`\.`[^`]*`\.`([^`]+)`/i.exec(message)?.[1];
+  const column =
+    /column '([^']+)'/i.exec(message)?.[1] ?? /column `[^`]*`\.`[^`]*`\.`([^`]+)`/i.exec(message)?.[1];
   const columns = column ? [column] : undefined;
   // "(`db`.`child`, CONSTRAINT `name` FOREIGN KEY (`col`) REFERENCES `parent` (`id`) ...)"
-  const fk = /\(`[^`]*`\.`([^`]+)`, CONSTRAINT `([^`]+)` FOREIGN KEY \(([^)]*)\) REFERENCES `([^`]+)`/.exec(message);
+  const fk = /\(`[^`]*`\.`([^`]+)`, CONSTRAINT `([^`]+)` FOREIGN KEY \(([^)]*)\) REFERENCES `([^`]+)`/.exec(
+    message,
+  );
   const fkColumns = fk?.[3]?.split(',').map((c) => c.trim().replace(/`/g, ''));
   switch (e.errno) {
     case 1062: {
@@ -268,7 +294,13 @@ function mysqlViolation(err: Error, query: RootOperationNode | undefined): Viola
       return { kind: 'still-referenced', otherTable: fk?.[1], constraint: fk?.[2], table: fk?.[4] };
     case 1452:
     case 1216:
-      return { kind: 'missing-reference', table: fk?.[1], constraint: fk?.[2], columns: fkColumns, otherTable: fk?.[4] };
+      return {
+        kind: 'missing-reference',
+        table: fk?.[1],
+        constraint: fk?.[2],
+        columns: fkColumns,
+        otherTable: fk?.[4],
+      };
     case 1048:
     case 1364:
       return {
@@ -304,7 +336,8 @@ function uniqueColumns(keyName: string): readonly string[] {
 function statementTable(query: RootOperationNode | undefined): string | undefined {
   if (!query) return undefined;
   const tableOf = (node: unknown): string | undefined => {
-    const n = node as { kind?: string; node?: unknown; table?: { identifier?: { name?: string } } } | undefined;
+    const n = node as
+      { kind?: string; node?: unknown; table?: { identifier?: { name?: string } } } | undefined;
     if (n?.kind === 'AliasNode') return tableOf(n.node);
     if (n?.kind === 'TableNode') return n.table?.identifier?.name;
     return undefined;

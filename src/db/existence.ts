@@ -19,7 +19,11 @@ const ENTITIES = {
 } as const satisfies Partial<Record<keyof Database, string>>;
 
 type IdTable = keyof typeof ENTITIES;
-type IdOf<T extends IdTable> = Database[T] extends { id: infer I } ? (I extends string ? string : number) : never;
+type IdOf<T extends IdTable> = Database[T] extends { id: infer I }
+  ? I extends string
+    ? string
+    : number
+  : never;
 
 /**
  * Throws NotFoundError for the first id that has no row in `table` (one query for all ids). Checking

@@ -85,7 +85,9 @@ export async function insertIgnoringConflicts<T extends keyof Database>(
   const columns = Object.keys(rows[0]!).length;
   const perStatement = Math.max(1, Math.floor(MAX_PARAMETERS[dialectOf(db as Kysely<unknown>)] / columns));
   for (let start = 0; start < rows.length; start += perStatement) {
-    const insert = untyped.insertInto(table).values(rows.slice(start, start + perStatement) as Record<string, unknown>[]);
+    const insert = untyped
+      .insertInto(table)
+      .values(rows.slice(start, start + perStatement) as Record<string, unknown>[]);
     if (dialectOf(db as Kysely<unknown>) === 'mysql') {
       await insert.onDuplicateKeyUpdate({ [first]: sql.ref(first) } as never).execute();
     } else {

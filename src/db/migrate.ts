@@ -100,7 +100,10 @@ function bookkeepingTables(handle: AnyDatabaseHandle): { table: string; lockTabl
 }
 
 function outcome(
-  result: { error?: unknown; results?: readonly { migrationName: string; direction: string; status: string }[] },
+  result: {
+    error?: unknown;
+    results?: readonly { migrationName: string; direction: string; status: string }[];
+  },
   direction: 'Up' | 'Down',
 ): MigrationOutcome {
   const results = (result.results ?? []).filter((r) => r.direction === direction);

@@ -1,4 +1,11 @@
-import { DummyDriver, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler, sql } from 'kysely';
+import {
+  DummyDriver,
+  Kysely,
+  PostgresAdapter,
+  PostgresIntrospector,
+  PostgresQueryCompiler,
+  sql,
+} from 'kysely';
 import { describe, expect, it } from 'vitest';
 import type { Database } from './database.js';
 import { TableNamePlugin } from './table-name-plugin.js';
@@ -29,7 +36,9 @@ describe('TableNamePlugin', () => {
   });
 
   it('keeps aliases, even one that reuses a logical table name', () => {
-    expect(db.selectFrom('jobs as j').select('j.id').compile().sql).toBe('select "j"."id" from "render_jobs" as "j"');
+    expect(db.selectFrom('jobs as j').select('j.id').compile().sql).toBe(
+      'select "j"."id" from "render_jobs" as "j"',
+    );
     expect(db.selectFrom('agents as tags').select('tags.hostname').compile().sql).toBe(
       'select "tags"."hostname" from "pf_agents" as "tags"',
     );
@@ -43,14 +52,18 @@ describe('TableNamePlugin', () => {
         .select('id')
         .where('tag_id', 'in', db.selectFrom('agent_tag_associations').select('tag_id'))
         .compile().sql,
-    ).toBe('select "id" from "pf_path_maps" where "tag_id" in (select "tag_id" from "pf_agent_tag_associations")');
+    ).toBe(
+      'select "id" from "pf_path_maps" where "tag_id" in (select "tag_id" from "pf_agent_tag_associations")',
+    );
     expect(db.insertInto('tags').values({ tag: 'a' }).returning('id').compile().sql).toBe(
       'insert into "pf_tags" ("tag") values ($1) returning "id"',
     );
     expect(db.updateTable('jobs').set({ priority: 1 }).where('id', '=', 1).compile().sql).toBe(
       'update "render_jobs" set "priority" = $1 where "id" = $2',
     );
-    expect(db.deleteFrom('tasks').where('job_id', '=', 1).compile().sql).toBe('delete from "pf_tasks" where "job_id" = $1');
+    expect(db.deleteFrom('tasks').where('job_id', '=', 1).compile().sql).toBe(
+      'delete from "pf_tasks" where "job_id" = $1',
+    );
     expect(sql`select * from ${sql.table('jobs')} where ${sql.ref('jobs.id')} = 1`.compile(db).sql).toBe(
       'select * from "render_jobs" where "render_jobs"."id" = 1',
     );

@@ -38,7 +38,10 @@ export class TableNamePlugin implements KyselyPlugin {
 
   transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
     if (this.#physical.size === 0) return args.node;
-    return new TableNameTransformer(this.#physical, shadowedNames(args.node)).transformNode(args.node, args.queryId);
+    return new TableNameTransformer(this.#physical, shadowedNames(args.node)).transformNode(
+      args.node,
+      args.queryId,
+    );
   }
 
   async transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
@@ -92,7 +95,8 @@ function shadowedNames(root: OperationNode): { ctes: Set<string>; aliases: Set<s
     if (value === null || typeof value !== 'object') return;
     const node = value as OperationNode;
     // Literal values and value lists are leaves; skipping them keeps large multi-row inserts cheap.
-    if (node.kind === 'ValueNode' || node.kind === 'PrimitiveValueListNode' || node.kind === 'ValuesNode') return;
+    if (node.kind === 'ValueNode' || node.kind === 'PrimitiveValueListNode' || node.kind === 'ValuesNode')
+      return;
     if (CommonTableExpressionNameNode.is(node)) ctes.add(node.table.table.identifier.name);
     if (AliasNode.is(node) && IdentifierNode.is(node.alias)) aliases.add(node.alias.name);
     for (const child of Object.values(node)) visit(child);
@@ -100,4 +104,3 @@ function shadowedNames(root: OperationNode): { ctes: Set<string>; aliases: Set<s
   visit(root);
   return { ctes, aliases };
 }
-

@@ -6,11 +6,16 @@ describe('resolveTableNames', () => {
   it('defaults to the logical names', () => {
     const { prefix, tables } = resolveTableNames();
     expect(prefix).toBe('');
-    for (const logical of Object.keys(TABLE_CONFIG_KEYS)) expect(tables[logical as keyof typeof tables]).toBe(logical);
+    for (const logical of Object.keys(TABLE_CONFIG_KEYS))
+      expect(tables[logical as keyof typeof tables]).toBe(logical);
   });
 
   it('applies table_prefix, the table_* keys, and software_versions following table_software', () => {
-    const { tables } = resolveTableNames({ table_prefix: 'farm_', table_software: 'apps', table_task: 'frames' });
+    const { tables } = resolveTableNames({
+      table_prefix: 'farm_',
+      table_software: 'apps',
+      table_task: 'frames',
+    });
     expect(tables.jobs).toBe('farm_jobs');
     expect(tables.software).toBe('apps');
     expect(tables.software_versions).toBe('apps_versions');

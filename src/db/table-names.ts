@@ -63,7 +63,10 @@ export function resolveTableNames(lookup: Readonly<Record<string, string | undef
   const prefix = lookup.table_prefix ?? '';
   const problems: ConfigProblem[] = [];
   if (prefix !== '' && !IDENTIFIER.test(prefix)) {
-    problems.push({ key: 'table_prefix', message: `${JSON.stringify(prefix)} is not a valid identifier prefix` });
+    problems.push({
+      key: 'table_prefix',
+      message: `${JSON.stringify(prefix)} is not a valid identifier prefix`,
+    });
   }
   const configured = (logical: LogicalTableName): string => {
     const key = TABLE_CONFIG_KEYS[logical];

@@ -31,9 +31,17 @@ describe('parseDatabaseUrl', () => {
     });
   });
 
-  it.each(['postgres://h/db', 'postgresql://h/db', 'postgresql+psycopg://h/db'])('%s uses default port', (url) => {
-    expect(parseDatabaseUrl(url)).toMatchObject({ dialect: 'postgres', host: 'h', port: 5432, user: undefined });
-  });
+  it.each(['postgres://h/db', 'postgresql://h/db', 'postgresql+psycopg://h/db'])(
+    '%s uses default port',
+    (url) => {
+      expect(parseDatabaseUrl(url)).toMatchObject({
+        dialect: 'postgres',
+        host: 'h',
+        port: 5432,
+        user: undefined,
+      });
+    },
+  );
 
   it('accepts a PostgreSQL socket directory and a timeout', () => {
     expect(parseDatabaseUrl('postgresql:///farm?host=/run/postgresql&connect_timeout=5')).toMatchObject({
@@ -44,19 +52,20 @@ describe('parseDatabaseUrl', () => {
     });
   });
 
-  it.each(['mysql://u:pw@127.0.0.1/farm', 'mysql+pymysql://u:pw@127.0.0.1/farm', 'mariadb://u:pw@127.0.0.1/farm'])(
-    '%s → mysql',
-    (url) => {
-      expect(parseDatabaseUrl(url)).toMatchObject({
-        dialect: 'mysql',
-        host: '127.0.0.1',
-        port: 3306,
-        user: 'u',
-        password: 'pw',
-        database: 'farm',
-      });
-    },
-  );
+  it.each([
+    'mysql://u:pw@127.0.0.1/farm',
+    'mysql+pymysql://u:pw@127.0.0.1/farm',
+    'mariadb://u:pw@127.0.0.1/farm',
+  ])('%s → mysql', (url) => {
+    expect(parseDatabaseUrl(url)).toMatchObject({
+      dialect: 'mysql',
+      host: '127.0.0.1',
+      port: 3306,
+      user: 'u',
+      password: 'pw',
+      database: 'farm',
+    });
+  });
 
   it('accepts IPv6 hosts and MySQL parameters', () => {
     expect(parseDatabaseUrl('mysql://root@[::1]:3307/f?charset=utf8mb4&unix_socket=/tmp/s')).toMatchObject({

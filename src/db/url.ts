@@ -64,8 +64,18 @@ const SCHEMES: Readonly<Record<string, DialectName>> = {
   'mariadb+mariadbconnector': 'mysql',
 };
 
-const DEFAULT_PORTS: Readonly<Record<Exclude<DialectName, 'sqlite'>, number>> = { postgres: 5432, mysql: 3306 };
-const SSL_MODES: readonly PostgresSslMode[] = ['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full'];
+const DEFAULT_PORTS: Readonly<Record<Exclude<DialectName, 'sqlite'>, number>> = {
+  postgres: 5432,
+  mysql: 3306,
+};
+const SSL_MODES: readonly PostgresSslMode[] = [
+  'disable',
+  'allow',
+  'prefer',
+  'require',
+  'verify-ca',
+  'verify-full',
+];
 
 /**
  * Parses a database URL. `key` names the configuration key the URL came from, so that the error reads
@@ -76,7 +86,8 @@ export function parseDatabaseUrl(url: string, key = 'database'): ConnectionSpec 
     throw new ConfigError([{ key, message: `${message} (in ${JSON.stringify(redactUrl(url))})` }]);
   };
   const match = /^([a-z][a-z0-9+.-]*):\/\/(.*)$/i.exec(url.trim());
-  if (!match) return fail('not a database URL; expected e.g. sqlite:///pyfarm.sqlite or postgresql://host/db');
+  if (!match)
+    return fail('not a database URL; expected e.g. sqlite:///pyfarm.sqlite or postgresql://host/db');
   const scheme = match[1]!.toLowerCase();
   const rest = match[2]!;
   const dialect = SCHEMES[scheme];
@@ -90,9 +101,11 @@ function parseSqlite(rest: string, fail: (message: string) => never): SqliteConn
   const queryAt = rest.indexOf('?');
   const [location, query] = queryAt < 0 ? [rest, ''] : [rest.slice(0, queryAt), rest.slice(queryAt + 1)];
   if (query) fail(`SQLite URLs take no parameters, got "?${query}"`);
-  if (location === '' || location === '/' || location === '/:memory:') return { dialect: 'sqlite', path: ':memory:' };
+  if (location === '' || location === '/' || location === '/:memory:')
+    return { dialect: 'sqlite', path: ':memory:' };
   // sqlite://host/path is how SQLAlchemy spells a typo: there is no host for a file database.
-  if (!location.startsWith('/')) fail('a SQLite URL has three slashes before a relative path: sqlite:///file.db');
+  if (!location.startsWith('/'))
+    fail('a SQLite URL has three slashes before a relative path: sqlite:///file.db');
   const path = decode(location.slice(1), fail);
   if (path.includes('\0')) fail('the SQLite path contains a NUL character');
   return { dialect: 'sqlite', path };
@@ -179,7 +192,8 @@ function parseServer(
     spec = { dialect, ...base, socketPath: take('unix_socket'), sslCa: take('ssl_ca') };
   }
   const unknown = [...new Set(params.keys())];
-  if (unknown.length > 0) fail(`unsupported URL parameter${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}`);
+  if (unknown.length > 0)
+    fail(`unsupported URL parameter${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}`);
   return spec;
 }
 

@@ -21,7 +21,10 @@ describe('drover tables', () => {
   });
 
   it('takes the URL from PYFARM_DATABASE_URI and DROVER_DATABASE', async () => {
-    const pyfarm = await runCli(['tables'], { cwd: dir, env: { PYFARM_DATABASE_URI: 'sqlite:///from-pyfarm.db' } });
+    const pyfarm = await runCli(['tables'], {
+      cwd: dir,
+      env: { PYFARM_DATABASE_URI: 'sqlite:///from-pyfarm.db' },
+    });
     expect(pyfarm.stdout).toContain('sqlite:///from-pyfarm.db: created');
     const drover = await runCli(['tables'], {
       cwd: dir,
@@ -32,8 +35,14 @@ describe('drover tables', () => {
 
   it('drops everything with --drop-all --no-create-tables, and echoes SQL with --echo', async () => {
     const url = `sqlite:///${join(dir, 'echo.db')}`;
-    await runCli(['tables', '--database', url, '--statistics-database', `sqlite:///${join(dir, 'stats.db')}`], { cwd: dir });
-    const dropped = await runCli(['tables', '--database', url, '--drop-all', '--no-create-tables', '--echo'], { cwd: dir });
+    await runCli(
+      ['tables', '--database', url, '--statistics-database', `sqlite:///${join(dir, 'stats.db')}`],
+      { cwd: dir },
+    );
+    const dropped = await runCli(
+      ['tables', '--database', url, '--drop-all', '--no-create-tables', '--echo'],
+      { cwd: dir },
+    );
     expect(dropped.code).toBe(0);
     expect(dropped.stdout).toContain(`main tables in ${url}: dropped (0002-roles, 0001-initial)`);
     expect(dropped.stderr).toMatch(/"sql":"drop table/);
@@ -46,7 +55,10 @@ describe('drover tables', () => {
     const bad = await runCli(['tables', '--database', 'oracle://x/y'], { cwd: dir });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('unsupported database "oracle"');
-    const down = await runCli(['tables', '--database', 'postgresql://u:secret@127.0.0.1:1/db?connect_timeout=2'], { cwd: dir });
+    const down = await runCli(
+      ['tables', '--database', 'postgresql://u:secret@127.0.0.1:1/db?connect_timeout=2'],
+      { cwd: dir },
+    );
     expect(down.code).toBe(1);
     expect(down.stderr).toContain('cannot connect to postgres database postgresql://u:***@127.0.0.1:1/db');
     expect(down.stderr).not.toContain('secret');
@@ -60,7 +72,13 @@ describe('drover tables', () => {
         const created = await runCli(['tables', '--database', database.url]);
         expect(created.code).toBe(0);
         expect(created.stdout).toContain('created (0001-initial, 0002-roles)');
-        const dropped = await runCli(['tables', '--database', database.url, '--drop-all', '--no-create-tables']);
+        const dropped = await runCli([
+          'tables',
+          '--database',
+          database.url,
+          '--drop-all',
+          '--no-create-tables',
+        ]);
         expect(dropped.stdout).toContain('dropped (0002-roles, 0001-initial)');
         expect(dropped.stdout).toContain('statistics tables');
       } finally {

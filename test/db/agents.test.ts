@@ -58,7 +58,9 @@ forEachDialect((_dialect, database) => {
       });
       expect(await getAgent(db(), input.id)).toEqual(agent);
       expect(await findAgent(db(), 'not-a-uuid')).toBeUndefined();
-      await expect(getAgent(db(), '00000000-0000-4000-8000-000000000000')).rejects.toBeInstanceOf(NotFoundError);
+      await expect(getAgent(db(), '00000000-0000-4000-8000-000000000000')).rejects.toBeInstanceOf(
+        NotFoundError,
+      );
     });
 
     it('allows the same hostname on different ports, rejects a duplicate id', async () => {
@@ -117,10 +119,12 @@ forEachDialect((_dialect, database) => {
         version: '1.2.3',
         lastPolled: 5,
       });
-      await expect(updateAgent(db(), '00000000-0000-4000-8000-000000000001', { notes: 'x' })).rejects.toBeInstanceOf(
-        NotFoundError,
+      await expect(
+        updateAgent(db(), '00000000-0000-4000-8000-000000000001', { notes: 'x' }),
+      ).rejects.toBeInstanceOf(NotFoundError);
+      await expect(updateAgent(db(), agent.id, { version: 'x'.repeat(17) })).rejects.toBeInstanceOf(
+        ValidationError,
       );
-      await expect(updateAgent(db(), agent.id, { version: 'x'.repeat(17) })).rejects.toBeInstanceOf(ValidationError);
     });
 
     it('filters lists and updates many agents at once', async () => {
@@ -131,7 +135,10 @@ forEachDialect((_dialect, database) => {
       expect(ids).not.toContain(small.id);
       expect(await listAgents(db(), { minCpus: 1_234_567_890 })).toEqual([]);
       expect(await updateAgents(db(), [big.id, small.id], { state: 'offline' })).toBe(2);
-      const offline = await listAgents(db(), { ids: [big.id, small.id], states: [AgentState.values.OFFLINE] });
+      const offline = await listAgents(db(), {
+        ids: [big.id, small.id],
+        states: [AgentState.values.OFFLINE],
+      });
       expect(offline).toHaveLength(2);
       const counts = await countAgentsByState(db());
       expect(counts[AgentState.values.OFFLINE]).toBeGreaterThanOrEqual(2);
@@ -147,9 +154,9 @@ forEachDialect((_dialect, database) => {
       await setAgentMacAddresses(db(), agent.id, []);
       expect(await listAgentMacAddresses(db(), agent.id)).toEqual([]);
       await expect(setAgentMacAddresses(db(), agent.id, ['nope'])).rejects.toBeInstanceOf(ValidationError);
-      await expect(setAgentMacAddresses(db(), '00000000-0000-4000-8000-00000000dead', [])).rejects.toBeInstanceOf(
-        NotFoundError,
-      );
+      await expect(
+        setAgentMacAddresses(db(), '00000000-0000-4000-8000-00000000dead', []),
+      ).rejects.toBeInstanceOf(NotFoundError);
     });
 
     it('shares GPU models between agents and replaces disks', async () => {
@@ -159,7 +166,11 @@ forEachDialect((_dialect, database) => {
       await setAgentGpus(db(), b.id, ['NVIDIA RTX 4090']);
       expect(await listAgentGpus(db(), a.id)).toEqual(['AMD W7900', 'NVIDIA RTX 4090']);
       expect(await listAgentGpus(db(), b.id)).toEqual(['NVIDIA RTX 4090']);
-      const gpus = await db().selectFrom('gpus').select('fullname').where('fullname', '=', 'NVIDIA RTX 4090').execute();
+      const gpus = await db()
+        .selectFrom('gpus')
+        .select('fullname')
+        .where('fullname', '=', 'NVIDIA RTX 4090')
+        .execute();
       expect(gpus).toHaveLength(1);
 
       const disks = [
@@ -168,9 +179,9 @@ forEachDialect((_dialect, database) => {
       ];
       await setAgentDisks(db(), a.id, disks);
       expect(await listAgentDisks(db(), a.id)).toEqual(disks);
-      await expect(setAgentDisks(db(), a.id, [{ mountpoint: '/', size: -1, free: 0 }])).rejects.toBeInstanceOf(
-        ValidationError,
-      );
+      await expect(
+        setAgentDisks(db(), a.id, [{ mountpoint: '/', size: -1, free: 0 }]),
+      ).rejects.toBeInstanceOf(ValidationError);
       expect(await listAgentDisks(db(), a.id)).toEqual(disks);
     });
 
@@ -199,8 +210,20 @@ forEachDialect((_dialect, database) => {
       expect(await addAgentSoftwareVersion(db(), agent.id, v2025!.id)).toBe(true);
       expect(await addAgentSoftwareVersion(db(), agent.id, v2025!.id)).toBe(false);
       expect(await listAgentSoftwareVersions(db(), agent.id)).toEqual([
-        { softwareId: software.id, software: software.software, versionId: v2024!.id, version: '2024', rank: 100 },
-        { softwareId: software.id, software: software.software, versionId: v2025!.id, version: '2025', rank: 200 },
+        {
+          softwareId: software.id,
+          software: software.software,
+          versionId: v2024!.id,
+          version: '2024',
+          rank: 100,
+        },
+        {
+          softwareId: software.id,
+          software: software.software,
+          versionId: v2025!.id,
+          version: '2025',
+          rank: 200,
+        },
       ]);
       expect(await removeAgentSoftwareVersion(db(), agent.id, v2024!.id)).toBe(true);
       await expect(setAgentSoftwareVersions(db(), agent.id, [999_999])).rejects.toBeInstanceOf(NotFoundError);
@@ -209,7 +232,10 @@ forEachDialect((_dialect, database) => {
 
   it('deleting an agent removes what describes it and keeps its tasks, unassigned', async () => {
     const agent = await makeAgent(db());
-    const software = await createSoftware(db(), { software: unique('houdini'), versions: [{ version: '20' }] });
+    const software = await createSoftware(db(), {
+      software: unique('houdini'),
+      versions: [{ version: '20' }],
+    });
     await setAgentMacAddresses(db(), agent.id, ['aa:bb:cc:00:00:01']);
     await setAgentDisks(db(), agent.id, [{ mountpoint: '/', size: 1, free: 1 }]);
     await setAgentGpus(db(), agent.id, ['gpu-for-delete']);
@@ -229,8 +255,15 @@ forEachDialect((_dialect, database) => {
     expect(await deleteAgent(db(), agent.id)).toBe(true);
     expect(await deleteAgent(db(), agent.id)).toBe(false);
 
-    const left = async (table: 'agent_mac_addresses' | 'agent_disks' | 'gpu_agent_associations' | 'agent_tag_associations' | 'agent_software_version_associations' | 'failed_tasks_in_agents') =>
-      (await db().selectFrom(table).select('agent_id').where('agent_id', '=', agent.id).execute()).length;
+    const left = async (
+      table:
+        | 'agent_mac_addresses'
+        | 'agent_disks'
+        | 'gpu_agent_associations'
+        | 'agent_tag_associations'
+        | 'agent_software_version_associations'
+        | 'failed_tasks_in_agents',
+    ) => (await db().selectFrom(table).select('agent_id').where('agent_id', '=', agent.id).execute()).length;
     for (const table of [
       'agent_mac_addresses',
       'agent_disks',
@@ -246,7 +279,11 @@ forEachDialect((_dialect, database) => {
     expect(task).toMatchObject({ agentId: null, state: WorkState.values.RUNNING });
     expect((await findTaskLog(db(), log.id))?.agentId).toBeNull();
     // Shared things survive: the GPU model, the tag, the software version.
-    expect(await db().selectFrom('gpus').select('id').where('fullname', '=', 'gpu-for-delete').execute()).toHaveLength(1);
-    expect(await db().selectFrom('tags').select('id').where('tag', '=', 'delete-me').execute()).toHaveLength(1);
+    expect(
+      await db().selectFrom('gpus').select('id').where('fullname', '=', 'gpu-for-delete').execute(),
+    ).toHaveLength(1);
+    expect(await db().selectFrom('tags').select('id').where('tag', '=', 'delete-me').execute()).toHaveLength(
+      1,
+    );
   });
 });

@@ -14,7 +14,10 @@ import {
   setJobTypeVersionRequirements,
   updateJobType,
 } from '../../src/db/jobtypes/jobtype.repository.js';
-import { listJobSoftwareRequirements, setJobSoftwareRequirements } from '../../src/db/jobs/job-associations.repository.js';
+import {
+  listJobSoftwareRequirements,
+  setJobSoftwareRequirements,
+} from '../../src/db/jobs/job-associations.repository.js';
 import {
   addSoftwareVersion,
   createSoftware,
@@ -99,9 +102,9 @@ forEachDialect((_dialect, database) => {
       await setTagJobs(db(), tag.id, [job.id]);
       expect(await listTagAgentIds(db(), tag.id)).toEqual([agent.id]);
       expect(await listTagJobIds(db(), tag.id)).toEqual([job.id]);
-      await expect(setTagAgents(db(), tag.id, ['00000000-0000-4000-8000-000000000000'])).rejects.toBeInstanceOf(
-        NotFoundError,
-      );
+      await expect(
+        setTagAgents(db(), tag.id, ['00000000-0000-4000-8000-000000000000']),
+      ).rejects.toBeInstanceOf(NotFoundError);
       expect(await listTagAgentIds(db(), tag.id)).toEqual([agent.id]);
       expect(await deleteTag(db(), tag.id)).toBe(true);
       expect(await deleteTag(db(), tag.id)).toBe(false);
@@ -112,43 +115,57 @@ forEachDialect((_dialect, database) => {
   describe('software', () => {
     it('ranks versions 100, 200, ... and keeps (software, version) and (software, rank) unique', async () => {
       const name = unique('blender');
-      const software = await createSoftware(db(), { software: name, versions: [{ version: '3.6' }, { version: '4.0' }] });
+      const software = await createSoftware(db(), {
+        software: name,
+        versions: [{ version: '3.6' }, { version: '4.0' }],
+      });
       expect(software.versions.map((v) => [v.version, v.rank])).toEqual([
         ['3.6', 100],
         ['4.0', 200],
       ]);
       expect((await addSoftwareVersion(db(), software.id, { version: '4.1', rank: 250 })).rank).toBe(250);
       expect((await addSoftwareVersion(db(), software.id, { version: '4.2' })).rank).toBe(400);
-      await expect(addSoftwareVersion(db(), software.id, { version: '4.0' })).rejects.toBeInstanceOf(ConflictError);
+      await expect(addSoftwareVersion(db(), software.id, { version: '4.0' })).rejects.toBeInstanceOf(
+        ConflictError,
+      );
       await expect(addSoftwareVersion(db(), software.id, { version: '9', rank: 100 })).rejects.toMatchObject({
         data: { columns: ['software_id', 'rank'] },
       });
       await expect(createSoftware(db(), { software: name })).rejects.toBeInstanceOf(ConflictError);
       // A failed create leaves nothing behind.
       const other = unique('other');
-      await expect(createSoftware(db(), { software: other, versions: [{ version: 'a', rank: 1 }, { version: 'b', rank: 1 }] })).rejects.toBeInstanceOf(
-        ConflictError,
-      );
+      await expect(
+        createSoftware(db(), {
+          software: other,
+          versions: [
+            { version: 'a', rank: 1 },
+            { version: 'b', rank: 1 },
+          ],
+        }),
+      ).rejects.toBeInstanceOf(ConflictError);
       expect(await findSoftware(db(), other)).toBeUndefined();
       expect(nextRank(null)).toBe(100);
       expect(nextRank(150)).toBe(300);
     });
 
     it('updates versions and requires discovery code and function together', async () => {
-      const software = await createSoftware(db(), { software: unique('katana'), versions: [{ version: '7' }] });
+      const software = await createSoftware(db(), {
+        software: unique('katana'),
+        versions: [{ version: '7' }],
+      });
       const version = software.versions[0]!;
-      await expect(addSoftwareVersion(db(), software.id, { version: '8', discoveryCode: 'x' })).rejects.toBeInstanceOf(
-        ValidationError,
-      );
+      await expect(
+        addSoftwareVersion(db(), software.id, { version: '8', discoveryCode: 'x' }),
+      ).rejects.toBeInstanceOf(ValidationError);
       const updated = await updateSoftwareVersion(db(), version.id, {
         default: true,
         discoveryCode: 'def find(): return "7"',
         discoveryFunctionName: 'find',
       });
       expect(updated).toMatchObject({ default: true, discoveryFunctionName: 'find' });
-      await expect(updateSoftwareVersion(db(), version.id, { discoveryFunctionName: null })).rejects.toBeInstanceOf(
-        ValidationError,
-      );
+      await expect(
+        updateSoftwareVersion(db(), version.id, { discoveryFunctionName: null }),
+      ).rejects.toBeInstanceOf(ValidationError);
       expect((await listDefaultSoftwareVersions(db())).map((v) => v.id)).toContain(version.id);
       expect(await getSoftwareVersion(db(), software.id, '7')).toEqual(updated);
       const all = await listSoftware(db());
@@ -161,7 +178,9 @@ forEachDialect((_dialect, database) => {
       const software = await createSoftware(db(), { software: name, versions: [{ version: '3' }] });
       const job = await makeJob(db());
       await setJobSoftwareRequirements(db(), job.id, [{ software: name, minVersion: '3' }]);
-      await expect(deleteSoftwareVersion(db(), software.versions[0]!.id)).rejects.toBeInstanceOf(ConflictError);
+      await expect(deleteSoftwareVersion(db(), software.versions[0]!.id)).rejects.toBeInstanceOf(
+        ConflictError,
+      );
       expect(await getSoftwareVersion(db(), software.id, '3')).toBeDefined();
       // Deleting the whole software takes the requirements on it along.
       expect(await deleteSoftware(db(), software.id)).toBe(true);
@@ -180,8 +199,15 @@ forEachDialect((_dialect, database) => {
         { name, description: 'Renders' },
         { code: 'class A {}', maxBatch: null, softwareRequirements: [{ software: sw, minVersion: '4.0' }] },
       );
-      expect(version).toMatchObject({ version: 1, maxBatch: null, batchContiguous: true, supportsTiling: false });
-      expect(await listJobTypeVersionRequirements(db(), version.id)).toMatchObject([{ software: sw, minVersion: '4.0' }]);
+      expect(version).toMatchObject({
+        version: 1,
+        maxBatch: null,
+        batchContiguous: true,
+        supportsTiling: false,
+      });
+      expect(await listJobTypeVersionRequirements(db(), version.id)).toMatchObject([
+        { software: sw, minVersion: '4.0' },
+      ]);
       const v2 = await createJobTypeVersion(db(), jobType.id, { code: 'class B {}', maxBatch: 5 });
       expect(v2.version).toBe(2);
       expect(await listJobTypeVersionNumbers(db(), jobType.id)).toEqual([1, 2]);
@@ -189,9 +215,14 @@ forEachDialect((_dialect, database) => {
       expect(await getJobTypeVersion(db(), jobType.id, 1)).toEqual(version);
       await expect(createJobType(db(), { name }, { code: 'x' })).rejects.toBeInstanceOf(ConflictError);
       await expect(
-        db().insertInto('jobtype_versions').values({ jobtype_id: jobType.id, version: 2, code: 'dup' }).execute(),
+        db()
+          .insertInto('jobtype_versions')
+          .values({ jobtype_id: jobType.id, version: 2, code: 'dup' })
+          .execute(),
       ).rejects.toMatchObject({ data: { columns: ['jobtype_id', 'version'] } });
-      await expect(createJobTypeVersion(db(), jobType.id, { code: 'x', maxBatch: 0 })).rejects.toThrow(/max_batch/);
+      await expect(createJobTypeVersion(db(), jobType.id, { code: 'x', maxBatch: 0 })).rejects.toThrow(
+        /max_batch/,
+      );
       await expect(createJobTypeVersion(db(), 987_654, { code: 'x' })).rejects.toBeInstanceOf(NotFoundError);
       await setJobTypeVersionRequirements(db(), v2.id, []);
       expect((await updateJobType(db(), name, { failSubject: 'Oops' })).failSubject).toBe('Oops');
@@ -206,7 +237,9 @@ forEachDialect((_dialect, database) => {
       await db().deleteFrom('jobs').where('id', '=', job.id).execute();
       expect(await deleteJobType(db(), jobType.id)).toBe(true);
       expect(await findJobType(db(), jobType.id)).toBeUndefined();
-      expect(await db().selectFrom('jobtype_versions').select('id').where('jobtype_id', '=', jobType.id).execute()).toEqual([]);
+      expect(
+        await db().selectFrom('jobtype_versions').select('id').where('jobtype_id', '=', jobType.id).execute(),
+      ).toEqual([]);
     });
   });
 
@@ -218,7 +251,9 @@ forEachDialect((_dialect, database) => {
       expect((await listUserRoles(db(), user.id)).map((r) => r.name)).toEqual(['artist']);
       await expect(createUser(db(), { username })).rejects.toBeInstanceOf(ConflictError);
       await expect(createUser(db(), { username: unique('u'), email })).rejects.toBeInstanceOf(ConflictError);
-      await expect(createUser(db(), { username: unique('u'), roles: ['pope'] })).rejects.toBeInstanceOf(NotFoundError);
+      await expect(createUser(db(), { username: unique('u'), roles: ['pope'] })).rejects.toBeInstanceOf(
+        NotFoundError,
+      );
       expect(await getUser(db(), username)).toEqual(user);
       expect((await findUserByEmail(db(), email))?.id).toBe(user.id);
       const roles = await setUserRoles(db(), user.id, ['admin', 'wrangler']);
@@ -237,14 +272,24 @@ forEachDialect((_dialect, database) => {
     it('stores tokens by hash, unique, and deletes them with their user', async () => {
       const user = await createUser(db(), { username: unique('tok') });
       const hash = sha256(unique('secret'));
-      const token = await createToken(db(), { userId: user.id, name: 'ci', kind: 'api', tokenHash: hash, prefix: 'drv_ab12', expires: 5000 }, { now: 1000 });
+      const token = await createToken(
+        db(),
+        { userId: user.id, name: 'ci', kind: 'api', tokenHash: hash, prefix: 'drv_ab12', expires: 5000 },
+        { now: 1000 },
+      );
       expect(await findTokenByHash(db(), hash)).toEqual(token);
       expect(token).toMatchObject({ createdOn: 1000, revoked: false, lastUsed: null });
       await expect(
         createToken(db(), { userId: user.id, name: 'dup', kind: 'api', tokenHash: hash, prefix: 'x' }),
       ).rejects.toBeInstanceOf(ConflictError);
       await expect(
-        createToken(db(), { userId: user.id, name: 'bad', kind: 'root' as never, tokenHash: sha256('x'), prefix: 'x' }),
+        createToken(db(), {
+          userId: user.id,
+          name: 'bad',
+          kind: 'root' as never,
+          tokenHash: sha256('x'),
+          prefix: 'x',
+        }),
       ).rejects.toBeInstanceOf(ValidationError);
       await expect(
         createToken(db(), { userId: user.id, name: 'bad', kind: 'api', tokenHash: 'plaintext', prefix: 'x' }),
@@ -255,7 +300,13 @@ forEachDialect((_dialect, database) => {
       expect((await listTokens(db(), { userId: user.id, kind: 'api' })).map((t) => t.id)).toEqual([token.id]);
       expect(await deleteExpiredTokens(db(), 4000)).toBe(0);
       expect(await deleteExpiredTokens(db(), 6000)).toBeGreaterThanOrEqual(1);
-      const second = await createToken(db(), { userId: user.id, name: 's', kind: 'session', tokenHash: sha256(unique('s')), prefix: '' });
+      const second = await createToken(db(), {
+        userId: user.id,
+        name: 's',
+        kind: 'session',
+        tokenHash: sha256(unique('s')),
+        prefix: '',
+      });
       expect(await deleteUser(db(), user.id)).toBe(true);
       expect(await findTokenByHash(db(), second.tokenHash)).toBeUndefined();
       expect(await findUser(db(), user.id)).toBeUndefined();

@@ -81,7 +81,9 @@ for (const dialect of DIALECTS) {
           await migrateToLatest(handle);
           lines.length = 0;
           await createTag(handle.db, 'secret-looking-value');
-          const records = lines.map((line) => JSON.parse(line) as { msg: string; sql: string; parameters: number });
+          const records = lines.map(
+            (line) => JSON.parse(line) as { msg: string; sql: string; parameters: number },
+          );
           const insert = records.find((r) => r.sql.startsWith('insert into'));
           expect(insert).toMatchObject({ msg: 'sql', parameters: 1 });
           expect(lines.join('')).not.toContain('secret-looking-value');

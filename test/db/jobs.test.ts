@@ -19,7 +19,15 @@ import {
   setNotifiedUser,
   setNotifiedUsers,
 } from '../../src/db/jobs/job-associations.repository.js';
-import { createJob, deleteJob, findJob, getJob, listJobs, updateJob, updateJobs } from '../../src/db/jobs/job.repository.js';
+import {
+  createJob,
+  deleteJob,
+  findJob,
+  getJob,
+  listJobs,
+  updateJob,
+  updateJobs,
+} from '../../src/db/jobs/job.repository.js';
 import { createJobQueue } from '../../src/db/queues/job-queue.repository.js';
 import { createSoftware } from '../../src/db/software/software.repository.js';
 import { createTaskLog, linkTaskLog, listTaskLogsOfTask } from '../../src/db/tasklogs/task-log.repository.js';
@@ -92,7 +100,9 @@ forEachDialect((_dialect, database) => {
     });
 
     it('rejects references to missing rows with NotFoundError', async () => {
-      await expect(createJob(db(), { title: 't', jobtypeVersionId: 999_999 })).rejects.toBeInstanceOf(NotFoundError);
+      await expect(createJob(db(), { title: 't', jobtypeVersionId: 999_999 })).rejects.toBeInstanceOf(
+        NotFoundError,
+      );
       await expect(makeJob(db(), { jobQueueId: 999_999 })).rejects.toThrow(/job queue 999999 not found/);
       await expect(makeJob(db(), { userId: 999_999 })).rejects.toThrow(/user 999999 not found/);
     });
@@ -104,7 +114,9 @@ forEachDialect((_dialect, database) => {
         state: WorkState.values.RUNNING,
         timeStarted: 10,
       });
-      expect(await updateJobs(db(), [a.id, b.id], { state: WorkState.values.PAUSED, toBeDeleted: true })).toBe(2);
+      expect(
+        await updateJobs(db(), [a.id, b.id], { state: WorkState.values.PAUSED, toBeDeleted: true }),
+      ).toBe(2);
       expect((await listJobs(db(), { ids: [a.id, b.id] })).map((j) => [j.state, j.toBeDeleted])).toEqual([
         [WorkState.values.PAUSED, true],
         [WorkState.values.PAUSED, true],
@@ -122,19 +134,31 @@ forEachDialect((_dialect, database) => {
         jobs.push(
           await createJob(
             db(),
-            { title: `${title}${i}`, jobtypeVersionId: version.id, userId: user.id, jobQueueId: queue.id, priority: i },
+            {
+              title: `${title}${i}`,
+              jobtypeVersionId: version.id,
+              userId: user.id,
+              jobQueueId: queue.id,
+              priority: i,
+            },
             { now: 1000 + i },
           ),
         );
       }
       await updateJob(db(), jobs[0]!.id, { state: 'done' });
-      const ids = (filter: Parameters<typeof listJobs>[1]) => listJobs(db(), filter).then((list) => list.map((j) => j.id));
+      const ids = (filter: Parameters<typeof listJobs>[1]) =>
+        listJobs(db(), filter).then((list) => list.map((j) => j.id));
       expect(await ids({ userId: user.id })).toEqual(jobs.map((j) => j.id).reverse());
-      expect(await ids({ userId: user.id, order: 'oldest', limit: 2, offset: 1 })).toEqual([jobs[1]!.id, jobs[2]!.id]);
+      expect(await ids({ userId: user.id, order: 'oldest', limit: 2, offset: 1 })).toEqual([
+        jobs[1]!.id,
+        jobs[2]!.id,
+      ]);
       expect(await ids({ jobQueueId: queue.id, states: [null] })).toHaveLength(3);
       expect(await ids({ jobQueueId: queue.id, states: [WorkState.values.DONE] })).toEqual([jobs[0]!.id]);
       expect(await ids({ jobQueueId: queue.id, states: [] })).toEqual([]);
-      expect(await ids({ jobtypeId: version.jobtypeId, order: 'priority' })).toEqual(jobs.map((j) => j.id).reverse());
+      expect(await ids({ jobtypeId: version.jobtypeId, order: 'priority' })).toEqual(
+        jobs.map((j) => j.id).reverse(),
+      );
       expect(await ids({ titleContains: title })).toHaveLength(4);
       expect(await ids({ titleContains: title.toUpperCase() })).toEqual([]);
       expect(await ids({ titleContains: '%' })).toEqual(expect.arrayContaining(jobs.map((j) => j.id)));
@@ -152,28 +176,35 @@ forEachDialect((_dialect, database) => {
         ['gpu', false],
         ['windows', true],
       ]);
-      await expect(setJobTagRequirements(db(), job.id, [{ tag: 'gpu' }, { tag: 'gpu', negate: true }])).rejects.toThrow(
-        /listed twice/,
-      );
+      await expect(
+        setJobTagRequirements(db(), job.id, [{ tag: 'gpu' }, { tag: 'gpu', negate: true }]),
+      ).rejects.toThrow(/listed twice/);
       await expect(setJobTags(db(), 987_654, ['x'])).rejects.toBeInstanceOf(NotFoundError);
     });
 
     it('resolves software requirements by name and checks the version order', async () => {
       const job = await makeJob(db());
       const name = unique('nuke');
-      await createSoftware(db(), { software: name, versions: [{ version: '13' }, { version: '14' }, { version: '15' }] });
+      await createSoftware(db(), {
+        software: name,
+        versions: [{ version: '13' }, { version: '14' }, { version: '15' }],
+      });
       const requirements = await setJobSoftwareRequirements(db(), job.id, [
         { software: name, minVersion: '13', maxVersion: '14' },
       ]);
-      expect(requirements).toMatchObject([{ software: name, minVersion: '13', minRank: 100, maxVersion: '14', maxRank: 200 }]);
+      expect(requirements).toMatchObject([
+        { software: name, minVersion: '13', minRank: 100, maxVersion: '14', maxRank: 200 },
+      ]);
       expect(await listJobSoftwareRequirements(db(), job.id)).toEqual(requirements);
-      await expect(setJobSoftwareRequirements(db(), job.id, [{ software: name, minVersion: '15', maxVersion: '13' }])).rejects.toThrow(
-        /newer than max_version/,
-      );
-      await expect(setJobSoftwareRequirements(db(), job.id, [{ software: unique('none') }])).rejects.toBeInstanceOf(NotFoundError);
-      await expect(setJobSoftwareRequirements(db(), job.id, [{ software: name, minVersion: '99' }])).rejects.toBeInstanceOf(
-        NotFoundError,
-      );
+      await expect(
+        setJobSoftwareRequirements(db(), job.id, [{ software: name, minVersion: '15', maxVersion: '13' }]),
+      ).rejects.toThrow(/newer than max_version/);
+      await expect(
+        setJobSoftwareRequirements(db(), job.id, [{ software: unique('none') }]),
+      ).rejects.toBeInstanceOf(NotFoundError);
+      await expect(
+        setJobSoftwareRequirements(db(), job.id, [{ software: name, minVersion: '99' }]),
+      ).rejects.toBeInstanceOf(NotFoundError);
       expect(await listJobSoftwareRequirements(db(), job.id)).toEqual(requirements);
     });
 
@@ -193,7 +224,10 @@ forEachDialect((_dialect, database) => {
 
     it('manages notified users', async () => {
       const job = await makeJob(db());
-      const alice = await createUser(db(), { username: unique('alice'), email: `${unique('alice')}@example.com` });
+      const alice = await createUser(db(), {
+        username: unique('alice'),
+        email: `${unique('alice')}@example.com`,
+      });
       const bob = await createUser(db(), { username: unique('bob') });
       expect(await setNotifiedUser(db(), job.id, alice.id)).toMatchObject({
         userId: alice.id,
@@ -203,7 +237,9 @@ forEachDialect((_dialect, database) => {
       });
       expect((await setNotifiedUser(db(), job.id, alice.id, { onSuccess: false })).onSuccess).toBe(false);
       await setNotifiedUsers(db(), job.id, [{ userId: bob.id, onDeletion: true }]);
-      expect((await listNotifiedUsers(db(), job.id)).map((n) => [n.userId, n.onDeletion])).toEqual([[bob.id, true]]);
+      expect((await listNotifiedUsers(db(), job.id)).map((n) => [n.userId, n.onDeletion])).toEqual([
+        [bob.id, true],
+      ]);
       expect(await removeNotifiedUser(db(), job.id, bob.id)).toBe(true);
       expect(await removeNotifiedUser(db(), job.id, bob.id)).toBe(false);
       await expect(setNotifiedUser(db(), job.id, 987_654)).rejects.toBeInstanceOf(NotFoundError);
@@ -213,7 +249,11 @@ forEachDialect((_dialect, database) => {
   it('deleting a job removes its tasks and every association, and its group with the last job', async () => {
     const version = await makeJobTypeVersion(db());
     const user = await createUser(db(), { username: unique('owner') });
-    const group = await createJobGroup(db(), { title: 'g', mainJobtypeId: version.jobtypeId, userId: user.id });
+    const group = await createJobGroup(db(), {
+      title: 'g',
+      mainJobtypeId: version.jobtypeId,
+      userId: user.id,
+    });
     const parent = await makeJob(db(), { jobtypeVersionId: version.id, jobGroupId: group.id });
     const job = await makeJob(db(), { jobtypeVersionId: version.id, jobGroupId: group.id });
     const child = await makeJob(db(), { jobtypeVersionId: version.id });
@@ -236,8 +276,16 @@ forEachDialect((_dialect, database) => {
     expect(await listTaskLogsOfTask(db(), task!.id)).toEqual([]);
     expect(await listJobChildren(db(), parent.id)).toEqual([]);
     expect(await listJobParents(db(), child.id)).toEqual([]);
-    for (const table of ['job_tag_associations', 'job_tag_requirements', 'job_software_requirements', 'notified_users'] as const) {
-      expect(await db().selectFrom(table).select('job_id').where('job_id', '=', job.id).execute(), table).toEqual([]);
+    for (const table of [
+      'job_tag_associations',
+      'job_tag_requirements',
+      'job_software_requirements',
+      'notified_users',
+    ] as const) {
+      expect(
+        await db().selectFrom(table).select('job_id').where('job_id', '=', job.id).execute(),
+        table,
+      ).toEqual([]);
     }
     // The group still has `parent`; it goes with that last job.
     expect(await findJobGroup(db(), group.id)).toBeDefined();

@@ -44,7 +44,11 @@ for (const tables of TABLE_SETTINGS) {
         });
 
         it('seeds the four roles', async () => {
-          const roles = await database().main.db.selectFrom('roles').select(['name', 'active']).orderBy('id').execute();
+          const roles = await database()
+            .main.db.selectFrom('roles')
+            .select(['name', 'active'])
+            .orderBy('id')
+            .execute();
           expect(roles).toEqual([
             { name: 'admin', active: true },
             { name: 'wrangler', active: true },

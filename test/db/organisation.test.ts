@@ -96,7 +96,9 @@ forEachDialect((_dialect, database) => {
         expect(err, field).toBeInstanceOf(ValidationError);
         expect((err as ValidationError).field).toBe(field);
       }
-      await expect(createJobQueue(db(), { name: 'x', parentId: 987_654 })).rejects.toBeInstanceOf(NotFoundError);
+      await expect(createJobQueue(db(), { name: 'x', parentId: 987_654 })).rejects.toBeInstanceOf(
+        NotFoundError,
+      );
     });
 
     it('refuse deletion while they hold queues or jobs', async () => {
@@ -112,9 +114,9 @@ forEachDialect((_dialect, database) => {
       // The database refuses too, whoever asks.
       const guarded = await createJobQueue(db(), { name: unique('guarded') });
       await makeJob(db(), { jobQueueId: guarded.id });
-      await expect(db().deleteFrom('job_queues').where('id', '=', guarded.id).execute()).rejects.toBeInstanceOf(
-        ConflictError,
-      );
+      await expect(
+        db().deleteFrom('job_queues').where('id', '=', guarded.id).execute(),
+      ).rejects.toBeInstanceOf(ConflictError);
     });
   });
 
@@ -124,10 +126,12 @@ forEachDialect((_dialect, database) => {
       const group = await createJobGroup(db(), { title: 'seq 010', mainJobtypeId: version.jobtypeId });
       expect(await getJobGroup(db(), group.id)).toEqual(group);
       expect((await updateJobGroup(db(), group.id, { title: 'seq 020' })).title).toBe('seq 020');
-      await expect(createJobGroup(db(), { title: 'x', mainJobtypeId: 987_654 })).rejects.toBeInstanceOf(NotFoundError);
-      await expect(createJobGroup(db(), { title: 'x'.repeat(256), mainJobtypeId: version.jobtypeId })).rejects.toBeInstanceOf(
-        ValidationError,
+      await expect(createJobGroup(db(), { title: 'x', mainJobtypeId: 987_654 })).rejects.toBeInstanceOf(
+        NotFoundError,
       );
+      await expect(
+        createJobGroup(db(), { title: 'x'.repeat(256), mainJobtypeId: version.jobtypeId }),
+      ).rejects.toBeInstanceOf(ValidationError);
       const job = await makeJob(db(), { jobtypeVersionId: version.id, jobGroupId: group.id });
       await expect(deleteJobGroup(db(), group.id)).rejects.toBeInstanceOf(ConflictError);
       await db().deleteFrom('jobs').where('id', '=', job.id).execute();
@@ -140,8 +144,17 @@ forEachDialect((_dialect, database) => {
     it('apply to every agent, or to agents with their tag', async () => {
       const tag = await createTag(db(), unique('windows-farm'));
       const agent = await makeAgent(db());
-      const untagged = await createPathMap(db(), { pathLinux: '/mnt/p', pathWindows: 'P:\\', pathOsx: '/Volumes/p' });
-      const tagged = await createPathMap(db(), { pathLinux: '/mnt/q', pathWindows: 'Q:\\', pathOsx: '/Volumes/q', tagId: tag.id });
+      const untagged = await createPathMap(db(), {
+        pathLinux: '/mnt/p',
+        pathWindows: 'P:\\',
+        pathOsx: '/Volumes/p',
+      });
+      const tagged = await createPathMap(db(), {
+        pathLinux: '/mnt/q',
+        pathWindows: 'Q:\\',
+        pathOsx: '/Volumes/q',
+        tagId: tag.id,
+      });
       expect(tagged.tag).toBe(tag.tag);
       const ids = async () => (await listPathMaps(db(), { forAgent: agent.id })).map((m) => m.id);
       expect(await ids()).toContain(untagged.id);
@@ -150,7 +163,9 @@ forEachDialect((_dialect, database) => {
       expect(await ids()).toEqual(expect.arrayContaining([untagged.id, tagged.id]));
       expect((await updatePathMap(db(), tagged.id, { tagId: null })).tag).toBeNull();
       await expect(updatePathMap(db(), tagged.id, { tagId: 987_654 })).rejects.toBeInstanceOf(NotFoundError);
-      await expect(createPathMap(db(), { pathLinux: '/x', pathWindows: '', pathOsx: '/x' })).rejects.toBeInstanceOf(ValidationError);
+      await expect(
+        createPathMap(db(), { pathLinux: '/x', pathWindows: '', pathOsx: '/x' }),
+      ).rejects.toBeInstanceOf(ValidationError);
       expect(await deletePathMap(db(), tagged.id)).toBe(true);
       expect(await deletePathMap(db(), tagged.id)).toBe(false);
       await expect(getPathMap(db(), tagged.id)).rejects.toBeInstanceOf(NotFoundError);
@@ -169,13 +184,27 @@ forEachDialect((_dialect, database) => {
       await expect(createTaskLog(db(), { identifier })).rejects.toBeInstanceOf(ConflictError);
       await linkTaskLog(db(), { taskLogId: log.id, taskId: t1!.id, attempt: 1 });
       await linkTaskLog(db(), { taskLogId: log.id, taskId: t2!.id, attempt: 1, state: 'running' });
-      await expect(linkTaskLog(db(), { taskLogId: log.id, taskId: t1!.id, attempt: 1 })).rejects.toBeInstanceOf(ConflictError);
-      await expect(linkTaskLog(db(), { taskLogId: log.id, taskId: 987_654, attempt: 1 })).rejects.toBeInstanceOf(NotFoundError);
-      await expect(linkTaskLog(db(), { taskLogId: log.id, taskId: t1!.id, attempt: -1 })).rejects.toBeInstanceOf(ValidationError);
-      expect(await setTaskLogState(db(), { taskLogId: log.id, taskId: t1!.id, attempt: 1 }, 'done')).toBe(true);
-      expect(await setTaskLogState(db(), { taskLogId: log.id, taskId: t1!.id, attempt: 2 }, 'done')).toBe(false);
-      expect(await listTaskLogsOfTask(db(), t1!.id)).toEqual([{ ...log, taskId: t1!.id, attempt: 1, state: WorkState.values.DONE }]);
-      expect(await findTaskLogOfAttempt(db(), t2!.id, 1, identifier)).toMatchObject({ state: WorkState.values.RUNNING });
+      await expect(
+        linkTaskLog(db(), { taskLogId: log.id, taskId: t1!.id, attempt: 1 }),
+      ).rejects.toBeInstanceOf(ConflictError);
+      await expect(
+        linkTaskLog(db(), { taskLogId: log.id, taskId: 987_654, attempt: 1 }),
+      ).rejects.toBeInstanceOf(NotFoundError);
+      await expect(
+        linkTaskLog(db(), { taskLogId: log.id, taskId: t1!.id, attempt: -1 }),
+      ).rejects.toBeInstanceOf(ValidationError);
+      expect(await setTaskLogState(db(), { taskLogId: log.id, taskId: t1!.id, attempt: 1 }, 'done')).toBe(
+        true,
+      );
+      expect(await setTaskLogState(db(), { taskLogId: log.id, taskId: t1!.id, attempt: 2 }, 'done')).toBe(
+        false,
+      );
+      expect(await listTaskLogsOfTask(db(), t1!.id)).toEqual([
+        { ...log, taskId: t1!.id, attempt: 1, state: WorkState.values.DONE },
+      ]);
+      expect(await findTaskLogOfAttempt(db(), t2!.id, 1, identifier)).toMatchObject({
+        state: WorkState.values.RUNNING,
+      });
       expect(await findTaskLogOfAttempt(db(), t2!.id, 2, identifier)).toBeUndefined();
       expect((await setTaskLogAgent(db(), log.id, null)).agentId).toBeNull();
       expect(await getTaskLog(db(), identifier)).toMatchObject({ id: log.id, agentId: null });
@@ -185,21 +214,59 @@ forEachDialect((_dialect, database) => {
   describe('statistics', () => {
     it('records and reads back samples in time windows', async () => {
       const stats = database().statistics.db;
-      await insertAgentCount(stats, { countedTime: 1000, numOnline: 3, numRunning: 2, numOffline: 1, numDisabled: 0 });
-      await insertAgentCount(stats, { countedTime: 2000, numOnline: 4, numRunning: 0, numOffline: 0, numDisabled: 1 });
+      await insertAgentCount(stats, {
+        countedTime: 1000,
+        numOnline: 3,
+        numRunning: 2,
+        numOffline: 1,
+        numDisabled: 0,
+      });
+      await insertAgentCount(stats, {
+        countedTime: 2000,
+        numOnline: 4,
+        numRunning: 0,
+        numOffline: 0,
+        numDisabled: 1,
+      });
       await expect(
-        insertAgentCount(stats, { countedTime: 1000, numOnline: 0, numRunning: 0, numOffline: 0, numDisabled: 0 }),
+        insertAgentCount(stats, {
+          countedTime: 1000,
+          numOnline: 0,
+          numRunning: 0,
+          numOffline: 0,
+          numDisabled: 0,
+        }),
       ).rejects.toBeInstanceOf(ConflictError);
       await expect(
-        insertAgentCount(stats, { countedTime: 3000, numOnline: -1, numRunning: 0, numOffline: 0, numDisabled: 0 }),
+        insertAgentCount(stats, {
+          countedTime: 3000,
+          numOnline: -1,
+          numRunning: 0,
+          numOffline: 0,
+          numDisabled: 0,
+        }),
       ).rejects.toBeInstanceOf(ValidationError);
       expect((await listAgentCounts(stats, { from: 1500 })).map((c) => c.countedTime)).toEqual([2000]);
       await insertTaskCounts(stats, [
-        { countedTime: 1000, jobQueueId: null, totalQueued: 10, totalRunning: 2, totalDone: 5, totalFailed: 1 },
+        {
+          countedTime: 1000,
+          jobQueueId: null,
+          totalQueued: 10,
+          totalRunning: 2,
+          totalDone: 5,
+          totalFailed: 1,
+        },
         { countedTime: 1000, jobQueueId: 7, totalQueued: 4, totalRunning: 1, totalDone: 0, totalFailed: 0 },
       ]);
       expect(await listTaskCounts(stats, { jobQueueId: null })).toEqual([
-        { countedTime: 1000, jobQueueId: null, totalQueued: 10, totalRunning: 2, totalDone: 5, totalFailed: 1 },
+        {
+          countedTime: 1000,
+          jobQueueId: null,
+          totalQueued: 10,
+          totalRunning: 2,
+          totalDone: 5,
+          totalFailed: 1,
+        },
       ]);
       expect(await listTaskCounts(stats, { jobQueueId: 7 })).toHaveLength(1);
       const event = {

@@ -16,7 +16,9 @@ forEachDialect(
       const rules: string[] = [];
       if (dialect === 'sqlite') {
         for (const table of Object.values(tableNames.tables)) {
-          const { rows } = await sql<{ on_delete: string }>`select on_delete from pragma_foreign_key_list(${table})`.execute(main.db);
+          const { rows } = await sql<{
+            on_delete: string;
+          }>`select on_delete from pragma_foreign_key_list(${table})`.execute(main.db);
           rules.push(...rows.map((r) => r.on_delete));
         }
       } else {

@@ -29,7 +29,9 @@ forEachDialect((_dialect, database) => {
   describe('task creation', () => {
     it('creates one task per frame with the job priority', async () => {
       const job = await makeJob(db(), { priority: 42 });
-      expect(await createTasksForFrameRange(db(), job.id, { start: 1, end: 2, by: 0.25 }, { now: 77 })).toBe(5);
+      expect(await createTasksForFrameRange(db(), job.id, { start: 1, end: 2, by: 0.25 }, { now: 77 })).toBe(
+        5,
+      );
       const tasks = await listTasks(db(), { jobId: job.id });
       expect(tasks.map((t) => t.frame)).toEqual([1, 1.25, 1.5, 1.75, 2]);
       expect(tasks[0]).toMatchObject({
@@ -72,7 +74,9 @@ forEachDialect((_dialect, database) => {
 
     it('creates nothing when a frame is invalid', async () => {
       const job = await makeJob(db());
-      await expect(createTasks(db(), job.id, [{ frame: 1 }, { frame: Number.NaN }])).rejects.toBeInstanceOf(ValidationError);
+      await expect(createTasks(db(), job.id, [{ frame: 1 }, { frame: Number.NaN }])).rejects.toBeInstanceOf(
+        ValidationError,
+      );
       await expect(createTasksForFrameRange(db(), job.id, { start: 5, end: 1 })).rejects.toThrow(/end/);
       await expect(createTasks(db(), 987_654, [{ frame: 1 }])).rejects.toBeInstanceOf(NotFoundError);
       expect(await listTasks(db(), { jobId: job.id })).toEqual([]);
@@ -85,10 +89,12 @@ forEachDialect((_dialect, database) => {
       const job = await makeJob(db());
       await createTasks(db(), job.id, [{ frame: 1 }]);
       const [task] = await listTasks(db(), { jobId: job.id });
-      expect(await updateTask(db(), task!.id, { state: 'done', progress: 1, lastError: null })).toMatchObject({
-        state: WorkState.values.DONE,
-        progress: 1,
-      });
+      expect(await updateTask(db(), task!.id, { state: 'done', progress: 1, lastError: null })).toMatchObject(
+        {
+          state: WorkState.values.DONE,
+          progress: 1,
+        },
+      );
       for (const [field, patch] of [
         ['attempts', { attempts: -1 }],
         ['progress', { progress: 1.5 }],
@@ -100,9 +106,9 @@ forEachDialect((_dialect, database) => {
         expect(err, field).toBeInstanceOf(ValidationError);
         expect((err as ValidationError).field).toBe(field);
       }
-      await expect(updateTask(db(), task!.id, { agentId: '00000000-0000-4000-8000-000000000000' })).rejects.toBeInstanceOf(
-        NotFoundError,
-      );
+      await expect(
+        updateTask(db(), task!.id, { agentId: '00000000-0000-4000-8000-000000000000' }),
+      ).rejects.toBeInstanceOf(NotFoundError);
       await expect(updateTask(db(), 987_654_321, { progress: 0 })).rejects.toBeInstanceOf(NotFoundError);
     });
 
@@ -118,10 +124,28 @@ forEachDialect((_dialect, database) => {
       expect(await updateTasks(db(), ids.slice(6, 7), { state: 'paused' })).toBe(1);
       const other = await makeJob(db());
       const counts = await countTasksByState(db(), [job.id, other.id]);
-      expect(counts.get(job.id)).toEqual({ queued: 3, assigned: 1, running: 2, paused: 1, done: 2, failed: 1, total: 10 });
-      expect(counts.get(other.id)).toEqual({ queued: 0, assigned: 0, running: 0, paused: 0, done: 0, failed: 0, total: 0 });
+      expect(counts.get(job.id)).toEqual({
+        queued: 3,
+        assigned: 1,
+        running: 2,
+        paused: 1,
+        done: 2,
+        failed: 1,
+        total: 10,
+      });
+      expect(counts.get(other.id)).toEqual({
+        queued: 0,
+        assigned: 0,
+        running: 0,
+        paused: 0,
+        done: 0,
+        failed: 0,
+        total: 0,
+      });
       expect((await listTasks(db(), { agentId: agent.id })).map((t) => t.id)).toEqual(ids.slice(0, 3));
-      expect(await listTasks(db(), { jobId: job.id, states: [null, WorkState.values.PAUSED] })).toHaveLength(5);
+      expect(await listTasks(db(), { jobId: job.id, states: [null, WorkState.values.PAUSED] })).toHaveLength(
+        5,
+      );
       expect(await deleteTasks(db(), ids.slice(0, 4))).toBe(4);
       expect(await listTasks(db(), { jobId: job.id })).toHaveLength(6);
     });
@@ -154,7 +178,9 @@ forEachDialect((_dialect, database) => {
       expect(candidates.map((t) => t.frame)).toEqual([t3!.frame, t6!.frame]);
       expect((await listBatchCandidates(db(), job.id, busy.id)).map((t) => t.frame)).toEqual([3, 5, 6]);
 
-      expect(await listAgentsTaskFailedOn(db(), t5!.id)).toEqual([{ id: asking.id, hostname: asking.hostname }]);
+      expect(await listAgentsTaskFailedOn(db(), t5!.id)).toEqual([
+        { id: asking.id, hostname: asking.hostname },
+      ]);
       expect(await listTaskIdsFailedOnAgent(db(), asking.id, job.id)).toEqual([t5!.id]);
       expect(await removeTaskFailedOnAgent(db(), t5!.id, asking.id)).toBe(true);
       expect(await listTaskIdsFailedOnAgent(db(), asking.id)).toEqual([]);

@@ -48,7 +48,9 @@ forEachDialect((_dialect, database) => {
     });
     expect(typeof read.id).toBe('number');
     expect(read.notes).toHaveLength(32_767);
-    await expect(updateJob(db, job.id, { notes: 'ß'.repeat(32_768) })).rejects.toThrow(/notes: must be at most 65535 bytes/);
+    await expect(updateJob(db, job.id, { notes: 'ß'.repeat(32_768) })).rejects.toThrow(
+      /notes: must be at most 65535 bytes/,
+    );
     const updated = await updateJob(db, job.id, { hidden: false, by: 1.5 });
     expect(updated).toMatchObject({ hidden: false, by: 1.5 });
   });
@@ -87,7 +89,9 @@ forEachDialect((_dialect, database) => {
     const db = database().main.db;
     await createTag(db, 'Blender');
     await createTag(db, 'blender');
-    const { rows } = await sql<{ tag: string }>`select tag from ${sql.table('tags')} where tag = ${'BLENDER'}`.execute(db);
+    const { rows } = await sql<{
+      tag: string;
+    }>`select tag from ${sql.table('tags')} where tag = ${'BLENDER'}`.execute(db);
     expect(rows).toEqual([]);
   });
 });

@@ -52,11 +52,16 @@ export function unavailableReason(dialect: DialectName): string | undefined {
 }
 
 /** Creates an empty database on the dialect's test server and returns its URL and a drop function. */
-export async function createEmptyDatabase(dialect: DialectName): Promise<{ url: string; drop(): Promise<void> }> {
+export async function createEmptyDatabase(
+  dialect: DialectName,
+): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `t_${randomBytes(6).toString('hex')}`;
   if (dialect === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), 'drover-sqlite-'));
-    return { url: `sqlite:///${join(dir, 'test.sqlite')}`, drop: async () => rmSync(dir, { recursive: true, force: true }) };
+    return {
+      url: `sqlite:///${join(dir, 'test.sqlite')}`,
+      drop: async () => rmSync(dir, { recursive: true, force: true }),
+    };
   }
   const servers = inject('databaseServers');
   const server = servers[dialect];

@@ -8,7 +8,16 @@
  * start fails the whole run, with the tail of its log.
  */
 import { execFile, spawn } from 'node:child_process';
-import { chownSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import {
+  chownSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+} from 'node:fs';
 import { chmod, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -43,7 +52,9 @@ export function skippedServers(env: NodeJS.ProcessEnv): ServerDialect[] {
     .filter(Boolean);
   const unknown = names.filter((n) => n !== 'postgres' && n !== 'mysql');
   if (unknown.length > 0) {
-    throw new Error(`DROVER_TEST_SKIP_DATABASES: unknown server(s) ${unknown.join(', ')} (use postgres, mysql)`);
+    throw new Error(
+      `DROVER_TEST_SKIP_DATABASES: unknown server(s) ${unknown.join(', ')} (use postgres, mysql)`,
+    );
   }
   return names as ServerDialect[];
 }
@@ -93,7 +104,8 @@ export async function startTestServers(env: NodeJS.ProcessEnv): Promise<{
 // --- PostgreSQL -----------------------------------------------------------------------------------
 
 async function startPostgres(runDir: string): Promise<RunningServer> {
-  if (!existsSync(join(PG_BIN, 'initdb'))) throw new Error(`${PG_BIN}/initdb not found (apt install postgresql-15)`);
+  if (!existsSync(join(PG_BIN, 'initdb')))
+    throw new Error(`${PG_BIN}/initdb not found (apt install postgresql-15)`);
   const dir = join(runDir, 'postgres');
   mkdirSync(dir, { mode: 0o755 });
   const { uid, gid } = await userIds('postgres');
@@ -103,9 +115,22 @@ async function startPostgres(runDir: string): Promise<RunningServer> {
   const asPostgres = (command: string, args: string[]) =>
     run('runuser', ['-u', 'postgres', '--', join(PG_BIN, command), ...args], { timeout: START_TIMEOUT_MS });
   try {
-    await asPostgres('initdb', ['-D', data, '-U', 'postgres', '-A', 'trust', '--no-sync', '-E', 'UTF8', '--no-locale']);
+    await asPostgres('initdb', [
+      '-D',
+      data,
+      '-U',
+      'postgres',
+      '-A',
+      'trust',
+      '--no-sync',
+      '-E',
+      'UTF8',
+      '--no-locale',
+    ]);
   } catch (err) {
-    throw new Error(`initdb failed: ${(err as { stderr?: string }).stderr ?? (err as Error).message}`);
+    throw new Error(`initdb failed: ${(err as { stderr?: string }).stderr ?? (err as Error).message}`, {
+      cause: err,
+    });
   }
   for (let attempt = 1; ; attempt++) {
     const port = await freePort();
@@ -122,7 +147,7 @@ async function startPostgres(runDir: string): Promise<RunningServer> {
       await asPostgres('pg_ctl', ['-D', data, '-l', log, '-w', '-t', '30', 'start', '-o', options]);
     } catch (err) {
       if (attempt < 3 && /could not bind|in use/i.test(tail(log))) continue;
-      throw new Error(`pg_ctl start failed: ${(err as Error).message}\n${tail(log)}`);
+      throw new Error(`pg_ctl start failed: ${(err as Error).message}\n${tail(log)}`, { cause: err });
     }
     const host = '127.0.0.1';
     return {
@@ -145,12 +170,22 @@ async function startMariadb(runDir: string): Promise<RunningServer> {
   try {
     await run(
       'mariadb-install-db',
-      ['--no-defaults', `--datadir=${data}`, '--user=root', '--auth-root-authentication-method=normal', '--skip-test-db'],
+      [
+        '--no-defaults',
+        `--datadir=${data}`,
+        '--user=root',
+        '--auth-root-authentication-method=normal',
+        '--skip-test-db',
+      ],
       { timeout: START_TIMEOUT_MS },
     );
   } catch (err) {
-    const reason = (err as { code?: string }).code === 'ENOENT' ? 'not installed (apt install mariadb-server)' : '';
-    throw new Error(`mariadb-install-db failed ${reason}: ${(err as { stderr?: string }).stderr ?? (err as Error).message}`);
+    const reason =
+      (err as { code?: string }).code === 'ENOENT' ? 'not installed (apt install mariadb-server)' : '';
+    throw new Error(
+      `mariadb-install-db failed ${reason}: ${(err as { stderr?: string }).stderr ?? (err as Error).message}`,
+      { cause: err },
+    );
   }
   for (let attempt = 1; ; attempt++) {
     const port = await freePort();
@@ -260,7 +295,10 @@ function tail(path: string, lines = 20): string {
 }
 
 async function userIds(user: string): Promise<{ uid: number; gid: number }> {
-  const [{ stdout: uid }, { stdout: gid }] = await Promise.all([run('id', ['-u', user]), run('id', ['-g', user])]);
+  const [{ stdout: uid }, { stdout: gid }] = await Promise.all([
+    run('id', ['-u', user]),
+    run('id', ['-g', user]),
+  ]);
   return { uid: Number(uid.trim()), gid: Number(gid.trim()) };
 }
 
@@ -270,7 +308,9 @@ function freePort(): Promise<number> {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }

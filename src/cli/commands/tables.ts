@@ -38,10 +38,15 @@ export const tablesCommand: CommandModule = {
 };
 
 async function runTables(options: TablesOptions, io: CliIO): Promise<void> {
-  const database = options.database ?? io.env.DROVER_DATABASE ?? io.env.PYFARM_DATABASE_URI ?? DEFAULT_DATABASE;
+  const database =
+    options.database ?? io.env.DROVER_DATABASE ?? io.env.PYFARM_DATABASE_URI ?? DEFAULT_DATABASE;
   const statisticsDatabase = options.statisticsDatabase ?? io.env.DROVER_STATISTICS_DATABASE ?? database;
   const logger = options.echo
-    ? createLogger({ name: 'sql', destination: { write: (line: string) => io.stderr.write(line) }, pretty: false })
+    ? createLogger({
+        name: 'sql',
+        destination: { write: (line: string) => io.stderr.write(line) },
+        pretty: false,
+      })
     : undefined;
   const handles = await openDatabases({
     database,
@@ -65,7 +70,13 @@ async function runTables(options: TablesOptions, io: CliIO): Promise<void> {
   }
 }
 
-function report(io: CliIO, name: string, handle: AnyDatabaseHandle, verb: string, outcome: MigrationOutcome): void {
+function report(
+  io: CliIO,
+  name: string,
+  handle: AnyDatabaseHandle,
+  verb: string,
+  outcome: MigrationOutcome,
+): void {
   if (outcome.error !== undefined) {
     const reason = outcome.error instanceof Error ? outcome.error.message : String(outcome.error);
     const step = outcome.failedMigration ? ` at ${outcome.failedMigration}` : '';

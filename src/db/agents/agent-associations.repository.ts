@@ -42,7 +42,11 @@ export async function listAgentMacAddresses(db: Kysely<Database>, agentId: strin
   return rows.map((row) => row.mac_address);
 }
 
-export async function setAgentMacAddresses(db: Kysely<Database>, agentId: string, macs: readonly string[]): Promise<void> {
+export async function setAgentMacAddresses(
+  db: Kysely<Database>,
+  agentId: string,
+  macs: readonly string[],
+): Promise<void> {
   const normalized = [...new Set(macs.map((mac, i) => checkMacAddress(mac, `mac_addresses[${i}]`)))];
   await replaceLinks(db, agentId, async (trx, id) => {
     await trx.deleteFrom('agent_mac_addresses').where('agent_id', '=', id).execute();
@@ -70,7 +74,11 @@ export async function listAgentGpus(db: Kysely<Database>, agentId: string): Prom
 }
 
 /** Links the agent to exactly these GPU models (by full name), creating unknown models. */
-export async function setAgentGpus(db: Kysely<Database>, agentId: string, fullnames: readonly string[]): Promise<void> {
+export async function setAgentGpus(
+  db: Kysely<Database>,
+  agentId: string,
+  fullnames: readonly string[],
+): Promise<void> {
   const names = [...new Set(fullnames.map((name, i) => checkString(`gpus[${i}]`, name, { maxLength: 128 })))];
   await replaceLinks(db, agentId, async (trx, id) => {
     await trx.deleteFrom('gpu_agent_associations').where('agent_id', '=', id).execute();
@@ -100,7 +108,11 @@ export async function listAgentDisks(db: Kysely<Database>, agentId: string): Pro
     .execute();
 }
 
-export async function setAgentDisks(db: Kysely<Database>, agentId: string, disks: readonly AgentDisk[]): Promise<void> {
+export async function setAgentDisks(
+  db: Kysely<Database>,
+  agentId: string,
+  disks: readonly AgentDisk[],
+): Promise<void> {
   const checked = disks.map((disk, i) => {
     if (typeof disk !== 'object' || disk === null) throw invalid(`disks[${i}]`, disk, 'must be an object');
     const bytes = { min: 0, max: Number.MAX_SAFE_INTEGER };
@@ -128,7 +140,10 @@ export async function listAgentTags(db: Kysely<Database>, agentId: string): Prom
 }
 
 /** Tags of many agents at once (agents without tags are absent from the map). */
-export async function listTagsOfAgents(db: Kysely<Database>, agentIds: readonly string[]): Promise<Map<string, Tag[]>> {
+export async function listTagsOfAgents(
+  db: Kysely<Database>,
+  agentIds: readonly string[],
+): Promise<Map<string, Tag[]>> {
   const result = new Map<string, Tag[]>();
   if (agentIds.length === 0) return result;
   const rows = await db
@@ -200,7 +215,10 @@ export async function removeAgentTag(db: Kysely<Database>, agentId: string, tagI
 // --- software versions ------------------------------------------------------------------------------
 
 /** The agent's software versions, by software name then rank. */
-export async function listAgentSoftwareVersions(db: Kysely<Database>, agentId: string): Promise<AgentSoftwareVersion[]> {
+export async function listAgentSoftwareVersions(
+  db: Kysely<Database>,
+  agentId: string,
+): Promise<AgentSoftwareVersion[]> {
   return (await listSoftwareOfAgents(db, [agentId])).get(agentId.toLowerCase()) ?? [];
 }
 
@@ -252,7 +270,11 @@ export async function setAgentSoftwareVersions(
 }
 
 /** True when the link is new. */
-export async function addAgentSoftwareVersion(db: Kysely<Database>, agentId: string, versionId: number): Promise<boolean> {
+export async function addAgentSoftwareVersion(
+  db: Kysely<Database>,
+  agentId: string,
+  versionId: number,
+): Promise<boolean> {
   return transaction(db, async (trx) => {
     const id = agentId.toLowerCase();
     await requireExisting(trx, 'agents', [id]);

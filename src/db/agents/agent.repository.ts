@@ -17,7 +17,13 @@ import {
 } from '../../core/enums.js';
 import type { AgentsTable, Database, Millis } from '../database.js';
 import { parseJsonColumn } from '../json-column.js';
-import { checkAgentCpus, checkAgentPort, checkAgentRam, checkHostname, checkRemoteIp } from '../rules/agent-rules.js';
+import {
+  checkAgentCpus,
+  checkAgentPort,
+  checkAgentRam,
+  checkHostname,
+  checkRemoteIp,
+} from '../rules/agent-rules.js';
 import {
   checkBoolean,
   checkInteger,
@@ -111,7 +117,11 @@ export interface AgentFilter {
 
 type AgentColumns = Omit<Selectable<AgentsTable>, 'id'>;
 
-export async function createAgent(db: Kysely<Database>, input: NewAgent, options?: WriteOptions): Promise<Agent> {
+export async function createAgent(
+  db: Kysely<Database>,
+  input: NewAgent,
+  options?: WriteOptions,
+): Promise<Agent> {
   const limits = limitsOf(options);
   const id = checkUuid('id', input.id);
   checkRequired(input, ['hostname', 'port', 'ram', 'freeRam', 'cpus'], { freeRam: 'free_ram' });
@@ -238,7 +248,10 @@ export async function countAgentsByState(db: Kysely<Database>): Promise<Record<A
     .select((eb) => ['state', eb.fn.countAll().as('count')])
     .groupBy('state')
     .execute();
-  const counts = Object.fromEntries(AgentState.ints.map((state) => [state, 0])) as Record<AgentStateValue, number>;
+  const counts = Object.fromEntries(AgentState.ints.map((state) => [state, 0])) as Record<
+    AgentStateValue,
+    number
+  >;
   for (const row of rows) counts[row.state as AgentStateValue] = Number(row.count);
   return counts;
 }
@@ -251,30 +264,42 @@ function checkAgentFields(input: AgentPatch, limits: ModelLimits): Partial<Agent
   if (input.ram !== undefined) v.ram = checkAgentRam(input.ram, limits);
   if (input.cpus !== undefined) v.cpus = checkAgentCpus(input.cpus, limits);
   // Not range-checked by PyFarm either; it only has to be a sane number of megabytes.
-  if (input.freeRam !== undefined) v.free_ram = checkInteger('free_ram', input.freeRam, { min: 0, max: 2147483647 });
+  if (input.freeRam !== undefined)
+    v.free_ram = checkInteger('free_ram', input.freeRam, { min: 0, max: 2147483647 });
   if (input.remoteIp !== undefined) v.remote_ip = nullable(input.remoteIp, (ip) => checkRemoteIp(ip, limits));
   if (input.useAddress !== undefined) v.use_address = UseAgentAddress.parse(input.useAddress, 'use_address');
-  if (input.osClass !== undefined) v.os_class = nullable(input.osClass, (os) => OperatingSystem.parse(os, 'os_class'));
+  if (input.osClass !== undefined)
+    v.os_class = nullable(input.osClass, (os) => OperatingSystem.parse(os, 'os_class'));
   if (input.osFullname !== undefined) {
     v.os_fullname = nullable(input.osFullname, (s) => text('os_fullname', s, limits.maxOsnameLength));
   }
-  if (input.cpuName !== undefined) v.cpu_name = nullable(input.cpuName, (s) => text('cpu_name', s, limits.maxCpunameLength));
+  if (input.cpuName !== undefined)
+    v.cpu_name = nullable(input.cpuName, (s) => text('cpu_name', s, limits.maxCpunameLength));
   if (input.timeOffset !== undefined) {
     v.time_offset = checkInteger('time_offset', input.timeOffset, { min: -2147483648, max: 2147483647 });
   }
   if (input.version !== undefined) v.version = nullable(input.version, (s) => text('version', s, 16));
-  if (input.upgradeTo !== undefined) v.upgrade_to = nullable(input.upgradeTo, (s) => text('upgrade_to', s, 16));
+  if (input.upgradeTo !== undefined)
+    v.upgrade_to = nullable(input.upgradeTo, (s) => text('upgrade_to', s, 16));
   if (input.notes !== undefined) v.notes = checkText('notes', input.notes);
-  if (input.restartRequested !== undefined) v.restart_requested = checkBoolean('restart_requested', input.restartRequested);
+  if (input.restartRequested !== undefined)
+    v.restart_requested = checkBoolean('restart_requested', input.restartRequested);
   if (input.state !== undefined) v.state = AgentState.parse(input.state, 'state');
-  if (input.lastHeardFrom !== undefined) v.last_heard_from = nullable(input.lastHeardFrom, (t) => checkMillis('last_heard_from', t));
-  if (input.lastSuccessOn !== undefined) v.last_success_on = nullable(input.lastSuccessOn, (t) => checkMillis('last_success_on', t));
-  if (input.lastPolled !== undefined) v.last_polled = nullable(input.lastPolled, (t) => checkMillis('last_polled', t));
-  if (input.ramAllocation !== undefined) v.ram_allocation = checkNumber('ram_allocation', input.ramAllocation, { min: 0 });
-  if (input.cpuAllocation !== undefined) v.cpu_allocation = checkNumber('cpu_allocation', input.cpuAllocation, { min: 0 });
+  if (input.lastHeardFrom !== undefined)
+    v.last_heard_from = nullable(input.lastHeardFrom, (t) => checkMillis('last_heard_from', t));
+  if (input.lastSuccessOn !== undefined)
+    v.last_success_on = nullable(input.lastSuccessOn, (t) => checkMillis('last_success_on', t));
+  if (input.lastPolled !== undefined)
+    v.last_polled = nullable(input.lastPolled, (t) => checkMillis('last_polled', t));
+  if (input.ramAllocation !== undefined)
+    v.ram_allocation = checkNumber('ram_allocation', input.ramAllocation, { min: 0 });
+  if (input.cpuAllocation !== undefined)
+    v.cpu_allocation = checkNumber('cpu_allocation', input.cpuAllocation, { min: 0 });
   if (input.projects !== undefined) v.projects = nullable(input.projects, (p) => checkProjects(p));
-  if (input.apiSecret !== undefined) v.api_secret = nullable(input.apiSecret, (s) => text('api_secret', s, 128));
-  if (input.tokenId !== undefined) v.token_id = nullable(input.tokenId, (t) => checkInteger('token_id', t, { min: 1 }));
+  if (input.apiSecret !== undefined)
+    v.api_secret = nullable(input.apiSecret, (s) => text('api_secret', s, 128));
+  if (input.tokenId !== undefined)
+    v.token_id = nullable(input.tokenId, (t) => checkInteger('token_id', t, { min: 1 }));
   return v;
 }
 

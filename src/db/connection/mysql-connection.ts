@@ -9,7 +9,8 @@ import { CompiledQuery, MysqlDialect, type Dialect, type MysqlPool } from 'kysel
 import { readFileSync } from 'node:fs';
 import type { MysqlConnectionSpec } from '../url.js';
 
-const SQL_MODE = 'STRICT_ALL_TABLES,ERROR_FOR_DIVISION_BY_ZERO,NO_ZERO_DATE,NO_ZERO_IN_DATE,NO_ENGINE_SUBSTITUTION';
+const SQL_MODE =
+  'STRICT_ALL_TABLES,ERROR_FOR_DIVISION_BY_ZERO,NO_ZERO_DATE,NO_ZERO_IN_DATE,NO_ENGINE_SUBSTITUTION';
 
 export interface MysqlPoolOptions {
   poolSize: number;

@@ -131,7 +131,9 @@ async function openPool(options: OpenDatabaseOptions): Promise<SharedPool> {
   const spec = parseDatabaseUrl(options.url, options.key ?? 'database');
   const tableNames = options.tableNames ?? resolveTableNames();
   const url = redactUrl(options.url);
-  const logicalNames = new Map(Object.entries(tableNames.tables).map(([logical, physical]) => [physical, logical]));
+  const logicalNames = new Map(
+    Object.entries(tableNames.tables).map(([logical, physical]) => [physical, logical]),
+  );
   const dialect = new TranslatingDialect(
     createDialect(spec, options),
     { dialect: spec.dialect, logicalNames },

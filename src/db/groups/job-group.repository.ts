@@ -33,7 +33,11 @@ export async function createJobGroup(
   const values = checkGroupFields(input, options);
   return transaction(db, async (trx) => {
     await requireReferences(trx, values);
-    const row = { title: values.title!, main_jobtype_id: values.main_jobtype_id!, user_id: values.user_id ?? null };
+    const row = {
+      title: values.title!,
+      main_jobtype_id: values.main_jobtype_id!,
+      user_id: values.user_id ?? null,
+    };
     const id = await insertReturningId(trx, 'job_groups', row);
     return toGroup({ id, ...row });
   });
@@ -50,7 +54,10 @@ export async function getJobGroup(db: Kysely<Database>, id: number): Promise<Job
   return group;
 }
 
-export async function listJobGroups(db: Kysely<Database>, filter: { userId?: number } = {}): Promise<JobGroup[]> {
+export async function listJobGroups(
+  db: Kysely<Database>,
+  filter: { userId?: number } = {},
+): Promise<JobGroup[]> {
   let query = db.selectFrom('job_groups').selectAll().orderBy('id');
   if (filter.userId !== undefined) query = query.where('user_id', '=', filter.userId);
   return (await query.execute()).map(toGroup);
@@ -66,7 +73,8 @@ export async function updateJobGroup(
   return transaction(db, async (trx) => {
     await getJobGroup(trx, id);
     await requireReferences(trx, values);
-    if (Object.keys(values).length > 0) await trx.updateTable('job_groups').set(values).where('id', '=', id).execute();
+    if (Object.keys(values).length > 0)
+      await trx.updateTable('job_groups').set(values).where('id', '=', id).execute();
     return getJobGroup(trx, id);
   });
 }
@@ -75,25 +83,39 @@ export async function updateJobGroup(
 export async function deleteJobGroup(db: Kysely<Database>, id: number): Promise<boolean> {
   return transaction(db, async (trx) => {
     if (!(await findJobGroup(trx, id))) return false;
-    const job = await trx.selectFrom('jobs').select('id').where('job_group_id', '=', id).limit(1).executeTakeFirst();
+    const job = await trx
+      .selectFrom('jobs')
+      .select('id')
+      .where('job_group_id', '=', id)
+      .limit(1)
+      .executeTakeFirst();
     if (job) throw new ConflictError(`job group ${id} still has jobs`, { entity: 'job group' });
     const result = await trx.deleteFrom('job_groups').where('id', '=', id).executeTakeFirst();
     return result.numDeletedRows > 0n;
   });
 }
 
-async function requireReferences(trx: Kysely<Database>, values: Partial<Omit<Selectable<JobGroupsTable>, 'id'>>): Promise<void> {
+async function requireReferences(
+  trx: Kysely<Database>,
+  values: Partial<Omit<Selectable<JobGroupsTable>, 'id'>>,
+): Promise<void> {
   if (values.main_jobtype_id !== undefined) await requireExisting(trx, 'jobtypes', [values.main_jobtype_id]);
-  if (values.user_id !== undefined && values.user_id !== null) await requireExisting(trx, 'users', [values.user_id]);
+  if (values.user_id !== undefined && values.user_id !== null)
+    await requireExisting(trx, 'users', [values.user_id]);
 }
 
-function checkGroupFields(input: JobGroupFields, options: WriteOptions | undefined): Partial<Omit<Selectable<JobGroupsTable>, 'id'>> {
+function checkGroupFields(
+  input: JobGroupFields,
+  options: WriteOptions | undefined,
+): Partial<Omit<Selectable<JobGroupsTable>, 'id'>> {
   const values: Partial<Omit<Selectable<JobGroupsTable>, 'id'>> = {};
   if (input.title !== undefined) {
     values.title = checkString('title', input.title, { maxLength: limitsOf(options).maxJobgroupNameLength });
   }
-  if (input.mainJobtypeId !== undefined) values.main_jobtype_id = checkInteger('main_jobtype_id', input.mainJobtypeId, { min: 1 });
-  if (input.userId !== undefined) values.user_id = nullable(input.userId, (v) => checkInteger('user_id', v, { min: 1 }));
+  if (input.mainJobtypeId !== undefined)
+    values.main_jobtype_id = checkInteger('main_jobtype_id', input.mainJobtypeId, { min: 1 });
+  if (input.userId !== undefined)
+    values.user_id = nullable(input.userId, (v) => checkInteger('user_id', v, { min: 1 }));
   return values;
 }
 

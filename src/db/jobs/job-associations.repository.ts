@@ -105,7 +105,9 @@ export async function setJobTagRequirements(
       value: duplicate,
     });
   }
-  const negates = requirements.map((r, i) => (r.negate === undefined ? false : checkBoolean(`tag_requirements[${i}].negate`, r.negate)));
+  const negates = requirements.map((r, i) =>
+    r.negate === undefined ? false : checkBoolean(`tag_requirements[${i}].negate`, r.negate),
+  );
   return withJob(db, jobId, async (trx) => {
     const tags = await findOrCreateTags(trx, names, options);
     await trx.deleteFrom('job_tag_requirements').where('job_id', '=', jobId).execute();
@@ -121,7 +123,10 @@ export async function setJobTagRequirements(
 
 // --- software requirements ----------------------------------------------------------------------------
 
-export async function listJobSoftwareRequirements(db: Kysely<Database>, jobId: number): Promise<SoftwareRequirement[]> {
+export async function listJobSoftwareRequirements(
+  db: Kysely<Database>,
+  jobId: number,
+): Promise<SoftwareRequirement[]> {
   const rows = await db
     .selectFrom('job_software_requirements')
     .select(['software_id', 'min_version_id', 'max_version_id'])
@@ -183,7 +188,11 @@ export async function listJobChildren(db: Kysely<Database>, jobId: number): Prom
  * Makes the job depend on exactly these parents. Unknown parents are a NotFoundError; a dependency on
  * itself or one that closes a cycle is a ValidationError.
  */
-export async function setJobParents(db: Kysely<Database>, jobId: number, parentIds: readonly number[]): Promise<JobReference[]> {
+export async function setJobParents(
+  db: Kysely<Database>,
+  jobId: number,
+  parentIds: readonly number[],
+): Promise<JobReference[]> {
   const parents = [...new Set(parentIds)];
   return withJob(db, jobId, async (trx) => {
     await requireExisting(trx, 'jobs', parents);
@@ -216,7 +225,11 @@ export async function addJobParent(db: Kysely<Database>, jobId: number, parentId
   });
 }
 
-export async function removeJobParent(db: Kysely<Database>, jobId: number, parentId: number): Promise<boolean> {
+export async function removeJobParent(
+  db: Kysely<Database>,
+  jobId: number,
+  parentId: number,
+): Promise<boolean> {
   const result = await db
     .deleteFrom('job_dependencies')
     .where('parentid', '=', parentId)
@@ -231,13 +244,20 @@ async function requireNoCycle(trx: Kysely<Database>, parentId: number, childId: 
   let frontier = [parentId];
   while (frontier.length > 0) {
     if (frontier.includes(childId)) {
-      throw new ValidationError(`parents: job ${parentId} depends on job ${childId} already; that would be a cycle`, {
-        field: 'parents',
-        value: parentId,
-      });
+      throw new ValidationError(
+        `parents: job ${parentId} depends on job ${childId} already; that would be a cycle`,
+        {
+          field: 'parents',
+          value: parentId,
+        },
+      );
     }
     frontier.forEach((id) => seen.add(id));
-    const rows = await trx.selectFrom('job_dependencies').select('parentid').where('childid', 'in', frontier).execute();
+    const rows = await trx
+      .selectFrom('job_dependencies')
+      .select('parentid')
+      .where('childid', 'in', frontier)
+      .execute();
     frontier = [...new Set(rows.map((row) => row.parentid))].filter((id) => !seen.has(id));
   }
 }
@@ -276,8 +296,15 @@ export async function setNotifiedUser(
   };
   return withJob(db, jobId, async (trx) => {
     await requireExisting(trx, 'users', [userId]);
-    await trx.deleteFrom('notified_users').where('job_id', '=', jobId).where('user_id', '=', userId).execute();
-    await trx.insertInto('notified_users').values({ job_id: jobId, user_id: userId, ...flags }).execute();
+    await trx
+      .deleteFrom('notified_users')
+      .where('job_id', '=', jobId)
+      .where('user_id', '=', userId)
+      .execute();
+    await trx
+      .insertInto('notified_users')
+      .values({ job_id: jobId, user_id: userId, ...flags })
+      .execute();
     return (await listNotifiedUsers(trx, jobId)).find((n) => n.userId === userId)!;
   });
 }
@@ -295,7 +322,11 @@ export async function setNotifiedUsers(
   });
 }
 
-export async function removeNotifiedUser(db: Kysely<Database>, jobId: number, userId: number): Promise<boolean> {
+export async function removeNotifiedUser(
+  db: Kysely<Database>,
+  jobId: number,
+  userId: number,
+): Promise<boolean> {
   const result = await db
     .deleteFrom('notified_users')
     .where('job_id', '=', jobId)
@@ -304,7 +335,11 @@ export async function removeNotifiedUser(db: Kysely<Database>, jobId: number, us
   return result.numDeletedRows > 0n;
 }
 
-async function withJob<T>(db: Kysely<Database>, jobId: number, fn: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
+async function withJob<T>(
+  db: Kysely<Database>,
+  jobId: number,
+  fn: (trx: Kysely<Database>) => Promise<T>,
+): Promise<T> {
   return transaction(db, async (trx) => {
     const job = await trx.selectFrom('jobs').select('id').where('id', '=', jobId).executeTakeFirst();
     if (!job) throw new NotFoundError('job', jobId);

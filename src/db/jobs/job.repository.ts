@@ -23,7 +23,15 @@ import {
   invalid,
   nullable,
 } from '../rules/field-rules.js';
-import { checkCount, checkFrameStep, checkJobCpus, checkJobRam, checkPositive, checkPriority, checkRequeue } from '../rules/work-rules.js';
+import {
+  checkCount,
+  checkFrameStep,
+  checkJobCpus,
+  checkJobRam,
+  checkPositive,
+  checkPriority,
+  checkRequeue,
+} from '../rules/work-rules.js';
 import { transaction } from '../transaction.js';
 import { limitsOf, nowOf, type WriteOptions } from '../write-options.js';
 
@@ -140,7 +148,10 @@ export async function createJob(db: Kysely<Database>, input: NewJob, options?: W
     const row: JobColumns = {
       state: v.state ?? null,
       priority: v.priority ?? 0,
-      time_submitted: input.timeSubmitted === undefined ? nowOf(options) : checkMillis('time_submitted', input.timeSubmitted),
+      time_submitted:
+        input.timeSubmitted === undefined
+          ? nowOf(options)
+          : checkMillis('time_submitted', input.timeSubmitted),
       time_started: v.time_started ?? null,
       time_finished: v.time_finished ?? null,
       jobtype_version_id: v.jobtype_version_id!,
@@ -209,7 +220,8 @@ export async function listJobs(db: Kysely<Database>, filter: JobFilter = {}): Pr
       db.selectFrom('jobtype_versions').select('id').where('jobtype_id', '=', filter.jobtypeId),
     );
   }
-  if (filter.jobtypeVersionId !== undefined) query = query.where('jobs.jobtype_version_id', '=', filter.jobtypeVersionId);
+  if (filter.jobtypeVersionId !== undefined)
+    query = query.where('jobs.jobtype_version_id', '=', filter.jobtypeVersionId);
   if (filter.userId !== undefined) query = query.where('jobs.user_id', '=', filter.userId);
   if (filter.jobQueueId !== undefined) query = query.where('jobs.job_queue_id', '=', filter.jobQueueId);
   if (filter.jobGroupId !== undefined) query = query.where('jobs.job_group_id', '=', filter.jobGroupId);
@@ -217,7 +229,11 @@ export async function listJobs(db: Kysely<Database>, filter: JobFilter = {}): Pr
   if (filter.titleContains !== undefined) {
     // A literal, case-sensitive substring on every dialect (LIKE has wildcards and is case-insensitive in SQLite).
     const position = dialectOf(db as Kysely<unknown>) === 'postgres' ? 'strpos' : 'instr';
-    query = query.where(sql<number>`${sql.raw(position)}(${sql.ref('jobs.title')}, ${filter.titleContains})`, '>', 0);
+    query = query.where(
+      sql<number>`${sql.raw(position)}(${sql.ref('jobs.title')}, ${filter.titleContains})`,
+      '>',
+      0,
+    );
   }
   if (filter.hidden !== undefined) query = query.where('jobs.hidden', '=', filter.hidden);
   if (filter.toBeDeleted !== undefined) query = query.where('jobs.to_be_deleted', '=', filter.toBeDeleted);
@@ -250,12 +266,18 @@ function orderAndPage(
 }
 
 /** Changes the given columns; NotFoundError when there is no such job. */
-export async function updateJob(db: Kysely<Database>, id: number, patch: JobFields, options?: WriteOptions): Promise<Job> {
+export async function updateJob(
+  db: Kysely<Database>,
+  id: number,
+  patch: JobFields,
+  options?: WriteOptions,
+): Promise<Job> {
   const values = checkJobFields(patch, options);
   return transaction(db, async (trx) => {
     await getJob(trx, id);
     await requireReferences(trx, values);
-    if (Object.keys(values).length > 0) await trx.updateTable('jobs').set(values).where('id', '=', id).execute();
+    if (Object.keys(values).length > 0)
+      await trx.updateTable('jobs').set(values).where('id', '=', id).execute();
     return getJob(trx, id);
   });
 }
@@ -282,12 +304,21 @@ export async function updateJobs(
  */
 export async function deleteJob(db: Kysely<Database>, id: number): Promise<boolean> {
   return transaction(db, async (trx) => {
-    const job = await trx.selectFrom('jobs').select(['id', 'job_group_id']).where('id', '=', id).executeTakeFirst();
+    const job = await trx
+      .selectFrom('jobs')
+      .select(['id', 'job_group_id'])
+      .where('id', '=', id)
+      .executeTakeFirst();
     if (!job) return false;
     await trx.deleteFrom('jobs').where('id', '=', id).execute();
     if (job.job_group_id !== null) {
       const groupId = job.job_group_id;
-      const other = await trx.selectFrom('jobs').select('id').where('job_group_id', '=', groupId).limit(1).executeTakeFirst();
+      const other = await trx
+        .selectFrom('jobs')
+        .select('id')
+        .where('job_group_id', '=', groupId)
+        .limit(1)
+        .executeTakeFirst();
       if (!other) await trx.deleteFrom('job_groups').where('id', '=', groupId).execute();
     }
     return true;
@@ -295,7 +326,8 @@ export async function deleteJob(db: Kysely<Database>, id: number): Promise<boole
 }
 
 async function requireReferences(trx: Kysely<Database>, v: Partial<JobColumns>): Promise<void> {
-  if (v.jobtype_version_id !== undefined) await requireExisting(trx, 'jobtype_versions', [v.jobtype_version_id]);
+  if (v.jobtype_version_id !== undefined)
+    await requireExisting(trx, 'jobtype_versions', [v.jobtype_version_id]);
   if (v.job_queue_id != null) await requireExisting(trx, 'job_queues', [v.job_queue_id]);
   if (v.job_group_id != null) await requireExisting(trx, 'job_groups', [v.job_group_id]);
   if (v.user_id != null) await requireExisting(trx, 'users', [v.user_id]);
@@ -307,25 +339,34 @@ function checkJobFields(input: JobFields, options: WriteOptions | undefined): Pa
   const id = (field: string) => (value: number) => checkInteger(field, value, { min: 1 });
   if (input.state !== undefined) v.state = nullable(input.state, (s) => WorkState.parse(s, 'state'));
   if (input.priority !== undefined) v.priority = checkPriority(input.priority, limits);
-  if (input.timeStarted !== undefined) v.time_started = nullable(input.timeStarted, (t) => checkMillis('time_started', t));
-  if (input.timeFinished !== undefined) v.time_finished = nullable(input.timeFinished, (t) => checkMillis('time_finished', t));
-  if (input.jobtypeVersionId !== undefined) v.jobtype_version_id = id('jobtype_version_id')(input.jobtypeVersionId);
+  if (input.timeStarted !== undefined)
+    v.time_started = nullable(input.timeStarted, (t) => checkMillis('time_started', t));
+  if (input.timeFinished !== undefined)
+    v.time_finished = nullable(input.timeFinished, (t) => checkMillis('time_finished', t));
+  if (input.jobtypeVersionId !== undefined)
+    v.jobtype_version_id = id('jobtype_version_id')(input.jobtypeVersionId);
   if (input.jobQueueId !== undefined) v.job_queue_id = nullable(input.jobQueueId, id('job_queue_id'));
   if (input.jobGroupId !== undefined) v.job_group_id = nullable(input.jobGroupId, id('job_group_id'));
   if (input.userId !== undefined) v.user_id = nullable(input.userId, id('user_id'));
-  if (input.minimumAgents !== undefined) v.minimum_agents = nullable(input.minimumAgents, (n) => checkCount('minimum_agents', n));
-  if (input.maximumAgents !== undefined) v.maximum_agents = nullable(input.maximumAgents, (n) => checkCount('maximum_agents', n));
+  if (input.minimumAgents !== undefined)
+    v.minimum_agents = nullable(input.minimumAgents, (n) => checkCount('minimum_agents', n));
+  if (input.maximumAgents !== undefined)
+    v.maximum_agents = nullable(input.maximumAgents, (n) => checkCount('maximum_agents', n));
   if (input.weight !== undefined) v.weight = checkCount('weight', input.weight);
-  if (input.title !== undefined) v.title = checkString('title', input.title, { maxLength: limits.jobtitleMaxLength });
+  if (input.title !== undefined)
+    v.title = checkString('title', input.title, { maxLength: limits.jobtitleMaxLength });
   if (input.notes !== undefined) v.notes = checkText('notes', input.notes);
-  if (input.outputLink !== undefined) v.output_link = nullable(input.outputLink, (s) => checkString('output_link', s, { maxLength: 4096 }));
+  if (input.outputLink !== undefined)
+    v.output_link = nullable(input.outputLink, (s) => checkString('output_link', s, { maxLength: 4096 }));
   if (input.by !== undefined) v.by = checkFrameStep(input.by);
-  if (input.numTiles !== undefined) v.num_tiles = nullable(input.numTiles, (n) => checkPositive('num_tiles', n));
+  if (input.numTiles !== undefined)
+    v.num_tiles = nullable(input.numTiles, (n) => checkPositive('num_tiles', n));
   if (input.batch !== undefined) v.batch = checkPositive('batch', input.batch);
   if (input.requeue !== undefined) v.requeue = checkRequeue(input.requeue);
   if (input.cpus !== undefined) v.cpus = checkJobCpus(input.cpus, limits);
   if (input.ram !== undefined) v.ram = checkJobRam(input.ram, limits);
-  if (input.ramWarning !== undefined) v.ram_warning = nullable(input.ramWarning, (n) => checkPositive('ram_warning', n));
+  if (input.ramWarning !== undefined)
+    v.ram_warning = nullable(input.ramWarning, (n) => checkPositive('ram_warning', n));
   if (input.ramMax !== undefined) v.ram_max = nullable(input.ramMax, (n) => checkPositive('ram_max', n));
   if (input.hidden !== undefined) v.hidden = checkBoolean('hidden', input.hidden);
   if (input.environ !== undefined) v.environ = nullable(input.environ, (e) => checkEnvironment('environ', e));
@@ -334,11 +375,14 @@ function checkJobFields(input: JobFields, options: WriteOptions | undefined): Pa
   if (input.completionNotifySent !== undefined) {
     v.completion_notify_sent = checkBoolean('completion_notify_sent', input.completionNotifySent);
   }
-  if (input.autodeleteTime !== undefined) v.autodelete_time = nullable(input.autodeleteTime, (n) => checkCount('autodelete_time', n));
-  if (input.project !== undefined) v.project = nullable(input.project, (s) => checkString('project', s, { maxLength: 255 }));
+  if (input.autodeleteTime !== undefined)
+    v.autodelete_time = nullable(input.autodeleteTime, (n) => checkCount('autodelete_time', n));
+  if (input.project !== undefined)
+    v.project = nullable(input.project, (s) => checkString('project', s, { maxLength: 255 }));
   const min = v.minimum_agents;
   const max = v.maximum_agents;
-  if (min && max && min > max) throw invalid('minimum_agents', min, `must not exceed maximum_agents (${max})`);
+  if (min && max && min > max)
+    throw invalid('minimum_agents', min, `must not exceed maximum_agents (${max})`);
   return v;
 }
 

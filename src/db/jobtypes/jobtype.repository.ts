@@ -106,7 +106,11 @@ export async function listJobTypes(db: Kysely<Database>): Promise<JobType[]> {
   return rows.map(toJobType);
 }
 
-export async function updateJobType(db: Kysely<Database>, key: JobTypeKey, patch: JobTypeFields): Promise<JobType> {
+export async function updateJobType(
+  db: Kysely<Database>,
+  key: JobTypeKey,
+  patch: JobTypeFields,
+): Promise<JobType> {
   const values = checkJobTypeFields(patch);
   return transaction(db, async (trx) => {
     const jobType = await getJobType(trx, key);
@@ -134,11 +138,16 @@ export async function createJobTypeVersion(
   input: NewJobTypeVersion,
 ): Promise<JobTypeVersion> {
   const row = {
-    max_batch: input.maxBatch === undefined ? 1 : nullable(input.maxBatch, (v) => checkPositive('max_batch', v)),
-    batch_contiguous: input.batchContiguous === undefined ? true : checkBoolean('batch_contiguous', input.batchContiguous),
+    max_batch:
+      input.maxBatch === undefined ? 1 : nullable(input.maxBatch, (v) => checkPositive('max_batch', v)),
+    batch_contiguous:
+      input.batchContiguous === undefined ? true : checkBoolean('batch_contiguous', input.batchContiguous),
     no_automatic_start_time:
-      input.noAutomaticStartTime === undefined ? false : checkBoolean('no_automatic_start_time', input.noAutomaticStartTime),
-    supports_tiling: input.supportsTiling === undefined ? false : checkBoolean('supports_tiling', input.supportsTiling),
+      input.noAutomaticStartTime === undefined
+        ? false
+        : checkBoolean('no_automatic_start_time', input.noAutomaticStartTime),
+    supports_tiling:
+      input.supportsTiling === undefined ? false : checkBoolean('supports_tiling', input.supportsTiling),
     classname: nullable(input.classname ?? null, (v) => checkString('classname', v, { maxLength: 64 })),
     code: checkText('code', input.code, { long: true }),
   };
@@ -176,19 +185,29 @@ export async function findJobTypeVersion(
   return row && toVersion(row);
 }
 
-export async function getJobTypeVersion(db: Kysely<Database>, jobtypeId: number, version: number): Promise<JobTypeVersion> {
+export async function getJobTypeVersion(
+  db: Kysely<Database>,
+  jobtypeId: number,
+  version: number,
+): Promise<JobTypeVersion> {
   const found = await findJobTypeVersion(db, jobtypeId, version);
   if (!found) throw new NotFoundError('jobtype version', `${jobtypeId}/${version}`);
   return found;
 }
 
-export async function findJobTypeVersionById(db: Kysely<Database>, id: number): Promise<JobTypeVersion | undefined> {
+export async function findJobTypeVersionById(
+  db: Kysely<Database>,
+  id: number,
+): Promise<JobTypeVersion | undefined> {
   const row = await db.selectFrom('jobtype_versions').selectAll().where('id', '=', id).executeTakeFirst();
   return row && toVersion(row);
 }
 
 /** The highest version of the job type; undefined when it has none. */
-export async function findLatestJobTypeVersion(db: Kysely<Database>, jobtypeId: number): Promise<JobTypeVersion | undefined> {
+export async function findLatestJobTypeVersion(
+  db: Kysely<Database>,
+  jobtypeId: number,
+): Promise<JobTypeVersion | undefined> {
   const row = await db
     .selectFrom('jobtype_versions')
     .selectAll()
@@ -235,7 +254,8 @@ export async function setJobTypeVersionRequirements(
   inputs: readonly SoftwareRequirementInput[],
 ): Promise<SoftwareRequirement[]> {
   return transaction(db, async (trx) => {
-    if (!(await findJobTypeVersionById(trx, versionId))) throw new NotFoundError('jobtype version', versionId);
+    if (!(await findJobTypeVersionById(trx, versionId)))
+      throw new NotFoundError('jobtype version', versionId);
     await replaceRequirements(trx, versionId, await resolveSoftwareRequirements(trx, inputs));
     return listJobTypeVersionRequirements(trx, versionId);
   });

@@ -61,7 +61,10 @@ export async function getPathMap(db: Kysely<Database>, id: number): Promise<Path
 }
 
 /** All maps, or with `forAgent` the untagged maps plus those whose tag the agent has. */
-export async function listPathMaps(db: Kysely<Database>, filter: { forAgent?: string } = {}): Promise<PathMap[]> {
+export async function listPathMaps(
+  db: Kysely<Database>,
+  filter: { forAgent?: string } = {},
+): Promise<PathMap[]> {
   let query = selectPathMaps(db).orderBy('path_maps.id');
   const agentId = filter.forAgent?.toLowerCase();
   if (agentId !== undefined) {
@@ -79,12 +82,17 @@ export async function listPathMaps(db: Kysely<Database>, filter: { forAgent?: st
   return (await query.execute()).map(toPathMap);
 }
 
-export async function updatePathMap(db: Kysely<Database>, id: number, patch: PathMapFields): Promise<PathMap> {
+export async function updatePathMap(
+  db: Kysely<Database>,
+  id: number,
+  patch: PathMapFields,
+): Promise<PathMap> {
   const values = checkPathMapFields(patch);
   return transaction(db, async (trx) => {
     await getPathMap(trx, id);
     if (values.tag_id != null) await requireExisting(trx, 'tags', [values.tag_id]);
-    if (Object.keys(values).length > 0) await trx.updateTable('path_maps').set(values).where('id', '=', id).execute();
+    if (Object.keys(values).length > 0)
+      await trx.updateTable('path_maps').set(values).where('id', '=', id).execute();
     return getPathMap(trx, id);
   });
 }
@@ -103,10 +111,14 @@ function selectPathMaps(db: Kysely<Database>) {
 
 function checkPathMapFields(input: PathMapFields): Partial<Omit<Selectable<PathMapsTable>, 'id'>> {
   const values: Partial<Omit<Selectable<PathMapsTable>, 'id'>> = {};
-  if (input.pathLinux !== undefined) values.path_linux = checkString('path_linux', input.pathLinux, { maxLength: 512 });
-  if (input.pathWindows !== undefined) values.path_windows = checkString('path_windows', input.pathWindows, { maxLength: 512 });
-  if (input.pathOsx !== undefined) values.path_osx = checkString('path_osx', input.pathOsx, { maxLength: 512 });
-  if (input.tagId !== undefined) values.tag_id = nullable(input.tagId, (v) => checkInteger('tag_id', v, { min: 1 }));
+  if (input.pathLinux !== undefined)
+    values.path_linux = checkString('path_linux', input.pathLinux, { maxLength: 512 });
+  if (input.pathWindows !== undefined)
+    values.path_windows = checkString('path_windows', input.pathWindows, { maxLength: 512 });
+  if (input.pathOsx !== undefined)
+    values.path_osx = checkString('path_osx', input.pathOsx, { maxLength: 512 });
+  if (input.tagId !== undefined)
+    values.tag_id = nullable(input.tagId, (v) => checkInteger('tag_id', v, { min: 1 }));
   return values;
 }
 

@@ -81,13 +81,22 @@ export async function getJobQueue(db: Kysely<Database>, id: number): Promise<Job
 /** A queue by path, with or without the leading slash: "a/b" and "/a/b" are the same queue. */
 export async function findJobQueueByPath(db: Kysely<Database>, path: string): Promise<JobQueue | undefined> {
   const fullpath = path.startsWith('/') ? path : `/${path}`;
-  const row = await db.selectFrom('job_queues').selectAll().where('fullpath', '=', fullpath).executeTakeFirst();
+  const row = await db
+    .selectFrom('job_queues')
+    .selectAll()
+    .where('fullpath', '=', fullpath)
+    .executeTakeFirst();
   return row && toQueue(row);
 }
 
 /** Queues with this name anywhere in the tree. */
 export async function findJobQueuesByName(db: Kysely<Database>, name: string): Promise<JobQueue[]> {
-  const rows = await db.selectFrom('job_queues').selectAll().where('name', '=', name).orderBy('fullpath').execute();
+  const rows = await db
+    .selectFrom('job_queues')
+    .selectAll()
+    .where('name', '=', name)
+    .orderBy('fullpath')
+    .execute();
   return rows.map(toQueue);
 }
 
@@ -100,7 +109,10 @@ export async function listJobQueues(db: Kysely<Database>): Promise<JobQueue[]> {
 /** The children of a queue, or the top-level queues for null. */
 export async function listChildQueues(db: Kysely<Database>, parentId: number | null): Promise<JobQueue[]> {
   let query = db.selectFrom('job_queues').selectAll().orderBy('name');
-  query = parentId === null ? query.where('parent_jobqueue_id', 'is', null) : query.where('parent_jobqueue_id', '=', parentId);
+  query =
+    parentId === null
+      ? query.where('parent_jobqueue_id', 'is', null)
+      : query.where('parent_jobqueue_id', '=', parentId);
   return (await query.execute()).map(toQueue);
 }
 
@@ -121,7 +133,8 @@ export async function updateJobQueue(
       await trx.updateTable('job_queues').set({ name, fullpath }).where('id', '=', id).execute();
       await rewriteSubtreePaths(trx, id, fullpath);
     }
-    if (Object.keys(values).length > 0) await trx.updateTable('job_queues').set(values).where('id', '=', id).execute();
+    if (Object.keys(values).length > 0)
+      await trx.updateTable('job_queues').set(values).where('id', '=', id).execute();
     return getJobQueue(trx, id);
   });
 }
@@ -134,9 +147,20 @@ export async function deleteJobQueue(db: Kysely<Database>, id: number): Promise<
   return transaction(db, async (trx) => {
     const queue = await findJobQueue(trx, id);
     if (!queue) return false;
-    const child = await trx.selectFrom('job_queues').select('id').where('parent_jobqueue_id', '=', id).limit(1).executeTakeFirst();
-    if (child) throw new ConflictError(`job queue ${queue.fullpath} has child queues`, { entity: 'job queue' });
-    const job = await trx.selectFrom('jobs').select('id').where('job_queue_id', '=', id).limit(1).executeTakeFirst();
+    const child = await trx
+      .selectFrom('job_queues')
+      .select('id')
+      .where('parent_jobqueue_id', '=', id)
+      .limit(1)
+      .executeTakeFirst();
+    if (child)
+      throw new ConflictError(`job queue ${queue.fullpath} has child queues`, { entity: 'job queue' });
+    const job = await trx
+      .selectFrom('jobs')
+      .select('id')
+      .where('job_queue_id', '=', id)
+      .limit(1)
+      .executeTakeFirst();
     if (job) throw new ConflictError(`job queue ${queue.fullpath} still has jobs`, { entity: 'job queue' });
     const result = await trx.deleteFrom('job_queues').where('id', '=', id).executeTakeFirst();
     return result.numDeletedRows > 0n;
@@ -162,8 +186,16 @@ async function requireFreeTopLevelName(trx: Kysely<Database>, name: string): Pro
   }
 }
 
-async function rewriteSubtreePaths(trx: Kysely<Database>, parentId: number, parentPath: string): Promise<void> {
-  const children = await trx.selectFrom('job_queues').select(['id', 'name']).where('parent_jobqueue_id', '=', parentId).execute();
+async function rewriteSubtreePaths(
+  trx: Kysely<Database>,
+  parentId: number,
+  parentPath: string,
+): Promise<void> {
+  const children = await trx
+    .selectFrom('job_queues')
+    .select(['id', 'name'])
+    .where('parent_jobqueue_id', '=', parentId)
+    .execute();
   for (const child of children) {
     const fullpath = `${parentPath}/${child.name}`;
     await trx.updateTable('job_queues').set({ fullpath }).where('id', '=', child.id).execute();
@@ -177,15 +209,21 @@ function checkQueueName(value: unknown): string {
   return name;
 }
 
-function checkQueueFields(input: JobQueueFields, options: WriteOptions | undefined): Partial<Omit<Selectable<JobQueuesTable>, 'id'>> {
+function checkQueueFields(
+  input: JobQueueFields,
+  options: WriteOptions | undefined,
+): Partial<Omit<Selectable<JobQueuesTable>, 'id'>> {
   const limits = limitsOf(options);
   const values: Partial<Omit<Selectable<JobQueuesTable>, 'id'>> = {};
-  if (input.minimumAgents !== undefined) values.minimum_agents = nullable(input.minimumAgents, (v) => checkCount('minimum_agents', v));
-  if (input.maximumAgents !== undefined) values.maximum_agents = nullable(input.maximumAgents, (v) => checkCount('maximum_agents', v));
+  if (input.minimumAgents !== undefined)
+    values.minimum_agents = nullable(input.minimumAgents, (v) => checkCount('minimum_agents', v));
+  if (input.maximumAgents !== undefined)
+    values.maximum_agents = nullable(input.maximumAgents, (v) => checkCount('maximum_agents', v));
   if (input.priority !== undefined) values.priority = checkPriority(input.priority, limits);
   if (input.weight !== undefined) values.weight = checkCount('weight', input.weight);
   const { minimum_agents: min, maximum_agents: max } = values;
-  if (min && max && min > max) throw invalid('minimum_agents', min, `must not exceed maximum_agents (${max})`);
+  if (min && max && min > max)
+    throw invalid('minimum_agents', min, `must not exceed maximum_agents (${max})`);
   return values;
 }
 

@@ -1,7 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../core/errors.js';
-import { checkAgentCpus, checkAgentPort, checkAgentRam, checkHostname, checkMacAddress, checkRemoteIp } from './agent-rules.js';
+import {
+  checkAgentCpus,
+  checkAgentPort,
+  checkAgentRam,
+  checkHostname,
+  checkMacAddress,
+  checkRemoteIp,
+} from './agent-rules.js';
 import { DEFAULT_MODEL_LIMITS as limits } from './model-limits.js';
 
 function rejection(fn: () => unknown): ValidationError {
@@ -106,9 +113,12 @@ describe('checkMacAddress', () => {
   ])('%s → %s', (input, output) => {
     expect(checkMacAddress(input)).toBe(output);
   });
-  it.each(['aa:bb:cc:dd:ee', 'aa:bb-cc:dd:ee:ff', 'gg:bb:cc:dd:ee:ff', 'aabbccddeeff00', 42])('rejects %j', (mac) => {
-    expect(rejection(() => checkMacAddress(mac)).field).toBe('mac_address');
-  });
+  it.each(['aa:bb:cc:dd:ee', 'aa:bb-cc:dd:ee:ff', 'gg:bb:cc:dd:ee:ff', 'aabbccddeeff00', 42])(
+    'rejects %j',
+    (mac) => {
+      expect(rejection(() => checkMacAddress(mac)).field).toBe('mac_address');
+    },
+  );
   it('round-trips every 48-bit value', () => {
     fc.assert(
       fc.property(fc.uint8Array({ minLength: 6, maxLength: 6 }), (bytes) => {

@@ -46,7 +46,7 @@ export function checkRemoteIp(value: unknown, limits: ModelLimits, field = 'remo
 function inNetwork(address: number, network: string, bits: number): boolean {
   const base = network.split('.').reduce((acc, octet) => ((acc << 8) | Number(octet)) >>> 0, 0);
   const mask = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
-  return ((address & mask) >>> 0) === ((base & mask) >>> 0);
+  return (address & mask) >>> 0 === (base & mask) >>> 0;
 }
 
 function addressProblem(address: number, allowLoopback: boolean): string | undefined {

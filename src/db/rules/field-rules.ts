@@ -18,7 +18,11 @@ function describe(value: unknown): string {
 }
 
 /** Throws unless every named field of `input` is present (not undefined, not null). */
-export function checkRequired<T extends object>(input: T, fields: readonly (keyof T & string)[], names?: Partial<Record<keyof T & string, string>>): void {
+export function checkRequired<T extends object>(
+  input: T,
+  fields: readonly (keyof T & string)[],
+  names?: Partial<Record<keyof T & string, string>>,
+): void {
   for (const field of fields) {
     const value = input[field];
     if (value === undefined || value === null) throw invalid(names?.[field] ?? field, value, 'is required');
@@ -31,12 +35,14 @@ export interface IntegerRange {
 }
 
 export function checkInteger(field: string, value: unknown, range: IntegerRange = {}): number {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value)) throw invalid(field, value, 'must be an integer');
+  if (typeof value !== 'number' || !Number.isSafeInteger(value))
+    throw invalid(field, value, 'must be an integer');
   return checkRange(field, value, range);
 }
 
 export function checkNumber(field: string, value: unknown, range: IntegerRange = {}): number {
-  if (typeof value !== 'number' || !Number.isFinite(value)) throw invalid(field, value, 'must be a finite number');
+  if (typeof value !== 'number' || !Number.isFinite(value))
+    throw invalid(field, value, 'must be a finite number');
   return checkRange(field, value, range);
 }
 
@@ -56,12 +62,17 @@ export interface StringRule {
 }
 
 /** Lengths count characters (code points), as the databases' VARCHAR(n) do. */
-export function checkString(field: string, value: unknown, { maxLength, nonEmpty = true }: StringRule): string {
+export function checkString(
+  field: string,
+  value: unknown,
+  { maxLength, nonEmpty = true }: StringRule,
+): string {
   if (typeof value !== 'string') throw invalid(field, value, 'must be a string');
   if (nonEmpty && value.trim() === '') throw invalid(field, value, 'must not be empty');
   if (value.includes('\0')) throw invalid(field, value, 'must not contain NUL characters');
   const length = [...value].length;
-  if (length > maxLength) throw invalid(field, value, `must be at most ${maxLength} characters (is ${length})`);
+  if (length > maxLength)
+    throw invalid(field, value, `must be at most ${maxLength} characters (is ${length})`);
   return value;
 }
 
@@ -88,7 +99,8 @@ function checkBytes(field: string, value: string, maxBytes: number): void {
   // Cheap bound first: a UTF-16 code unit is at most 3 UTF-8 bytes.
   if (value.length * 3 <= maxBytes) return;
   const bytes = Buffer.byteLength(value, 'utf8');
-  if (bytes > maxBytes) throw invalid(field, value, `must be at most ${maxBytes} bytes of UTF-8 (is ${bytes})`);
+  if (bytes > maxBytes)
+    throw invalid(field, value, `must be at most ${maxBytes} bytes of UTF-8 (is ${bytes})`);
 }
 
 export function checkBoolean(field: string, value: unknown): boolean {
@@ -102,8 +114,13 @@ export function checkMillis(field: string, value: unknown): number {
 }
 
 /** Applies `check` unless the value is null (kept) or undefined (kept: "not given"). */
-export function nullable<T, V>(value: V, check: (value: NonNullable<V>) => T): T | Extract<V, null | undefined> {
-  return value === null || value === undefined ? (value as Extract<V, null | undefined>) : check(value as NonNullable<V>);
+export function nullable<T, V>(
+  value: V,
+  check: (value: NonNullable<V>) => T,
+): T | Extract<V, null | undefined> {
+  return value === null || value === undefined
+    ? (value as Extract<V, null | undefined>)
+    : check(value as NonNullable<V>);
 }
 
 /** A JSON object (not an array, not null) that survives a JSON round trip; returns its JSON text. */

@@ -8,13 +8,22 @@ describe('modelLimitsFromConfig', () => {
   });
 
   it('reads models.yml keys', () => {
-    const limits = modelLimitsFromConfig({ agent_max_cpus: 512, allow_agents_from_loopback: true, max_tag_length: 32 });
+    const limits = modelLimitsFromConfig({
+      agent_max_cpus: 512,
+      allow_agents_from_loopback: true,
+      max_tag_length: 32,
+    });
     expect(limits).toMatchObject({ agentMaxCpus: 512, allowAgentsFromLoopback: true, maxTagLength: 32 });
   });
 
   it('reports every problem together', () => {
     try {
-      modelLimitsFromConfig({ max_tag_length: 100, agent_min_ram: 'lots', queue_min_priority: 5, queue_max_priority: 1 });
+      modelLimitsFromConfig({
+        max_tag_length: 100,
+        agent_min_ram: 'lots',
+        queue_min_priority: 5,
+        queue_max_priority: 1,
+      });
       expect.unreachable();
     } catch (err) {
       expect(err).toBeInstanceOf(ConfigError);

@@ -97,7 +97,10 @@ export function modelLimitsFromConfig(config: Readonly<Record<string, unknown>>)
     }
     const width = COLUMN_WIDTHS[name];
     if (width !== undefined && (value < 1 || value > width)) {
-      problems.push({ key, message: `must be between 1 and ${width} (the width of the database column), got ${value}` });
+      problems.push({
+        key,
+        message: `must be between 1 and ${width} (the width of the database column), got ${value}`,
+      });
       continue;
     }
     limits[name] = value;

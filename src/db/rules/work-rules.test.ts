@@ -2,7 +2,15 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../core/errors.js';
 import { DEFAULT_MODEL_LIMITS as limits } from './model-limits.js';
-import { checkFrame, checkFrameStep, checkJobCpus, checkJobRam, checkPriority, checkProgress, checkRequeue } from './work-rules.js';
+import {
+  checkFrame,
+  checkFrameStep,
+  checkJobCpus,
+  checkJobRam,
+  checkPriority,
+  checkProgress,
+  checkRequeue,
+} from './work-rules.js';
 
 describe('priority', () => {
   it('accepts -1000..1000 and nothing else', () => {

@@ -7,7 +7,12 @@
 import type { Kysely } from 'kysely';
 import { NotFoundError, ValidationError } from '../../core/errors.js';
 import type { Database } from '../database.js';
-import { findSoftware, findSoftwareVersion, type SoftwareKey, type SoftwareVersionKey } from './software.repository.js';
+import {
+  findSoftware,
+  findSoftwareVersion,
+  type SoftwareKey,
+  type SoftwareVersionKey,
+} from './software.repository.js';
 
 export interface SoftwareRequirementInput {
   software: SoftwareKey;
@@ -45,7 +50,10 @@ export async function resolveSoftwareRequirements(
     const software = await findSoftware(db, input.software);
     if (!software) throw new NotFoundError('software', input.software);
     if (resolved.some((r) => r.softwareId === software.id)) {
-      throw new ValidationError(`${at}: ${software.software} is required twice`, { field: at, value: input.software });
+      throw new ValidationError(`${at}: ${software.software} is required twice`, {
+        field: at,
+        value: input.software,
+      });
     }
     const version = async (key: SoftwareVersionKey | null | undefined) => {
       if (key === null || key === undefined) return undefined;
@@ -56,10 +64,13 @@ export async function resolveSoftwareRequirements(
     const min = await version(input.minVersion);
     const max = await version(input.maxVersion);
     if (min && max && min.rank > max.rank) {
-      throw new ValidationError(`${at}: min_version ${min.version} is newer than max_version ${max.version}`, {
-        field: `${at}.min_version`,
-        value: input.minVersion,
-      });
+      throw new ValidationError(
+        `${at}: min_version ${min.version} is newer than max_version ${max.version}`,
+        {
+          field: `${at}.min_version`,
+          value: input.minVersion,
+        },
+      );
     }
     resolved.push({ softwareId: software.id, minVersionId: min?.id ?? null, maxVersionId: max?.id ?? null });
   }
@@ -81,13 +92,19 @@ export async function describeRequirements(
   if (rows.length === 0) return [];
   const softwareIds = [...new Set(rows.map((r) => r.software_id))];
   const versionIds = [
-    ...new Set(rows.flatMap((r) => [r.min_version_id, r.max_version_id]).filter((id): id is number => id !== null)),
+    ...new Set(
+      rows.flatMap((r) => [r.min_version_id, r.max_version_id]).filter((id): id is number => id !== null),
+    ),
   ];
   const [software, versions] = await Promise.all([
     db.selectFrom('software').select(['id', 'software']).where('id', 'in', softwareIds).execute(),
     versionIds.length === 0
       ? Promise.resolve([])
-      : db.selectFrom('software_versions').select(['id', 'version', 'rank']).where('id', 'in', versionIds).execute(),
+      : db
+          .selectFrom('software_versions')
+          .select(['id', 'version', 'rank'])
+          .where('id', 'in', versionIds)
+          .execute(),
   ]);
   const names = new Map(software.map((s) => [s.id, s.software]));
   const byId = new Map(versions.map((v) => [v.id, v]));

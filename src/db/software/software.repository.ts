@@ -92,7 +92,11 @@ export async function listSoftware(db: Kysely<Database>): Promise<SoftwareWithVe
   return software.map((s) => ({ ...s, versions: bySoftware.get(s.id) ?? [] }));
 }
 
-export async function renameSoftware(db: Kysely<Database>, key: SoftwareKey, name: string): Promise<Software> {
+export async function renameSoftware(
+  db: Kysely<Database>,
+  key: SoftwareKey,
+  name: string,
+): Promise<Software> {
   const software = checkString('software', name, { maxLength: MAX_NAME });
   const existing = await getSoftware(db, key);
   await db.updateTable('software').set({ software }).where('id', '=', existing.id).execute();
@@ -172,12 +176,18 @@ export async function getSoftwareVersion(
 }
 
 /** A version by its id alone. */
-export async function findSoftwareVersionById(db: Kysely<Database>, id: number): Promise<SoftwareVersion | undefined> {
+export async function findSoftwareVersionById(
+  db: Kysely<Database>,
+  id: number,
+): Promise<SoftwareVersion | undefined> {
   const row = await db.selectFrom('software_versions').selectAll().where('id', '=', id).executeTakeFirst();
   return row && toSoftwareVersion(row);
 }
 
-export async function listSoftwareVersions(db: Kysely<Database>, softwareId: number): Promise<SoftwareVersion[]> {
+export async function listSoftwareVersions(
+  db: Kysely<Database>,
+  softwareId: number,
+): Promise<SoftwareVersion[]> {
   const rows = await db
     .selectFrom('software_versions')
     .selectAll()
@@ -209,7 +219,10 @@ export async function updateSoftwareVersion(
     const existing = await findSoftwareVersionById(trx, id);
     if (!existing) throw new NotFoundError('software version', id);
     const code = values.discoveryCode !== undefined ? values.discoveryCode : existing.discoveryCode;
-    const fn = values.discoveryFunctionName !== undefined ? values.discoveryFunctionName : existing.discoveryFunctionName;
+    const fn =
+      values.discoveryFunctionName !== undefined
+        ? values.discoveryFunctionName
+        : existing.discoveryFunctionName;
     checkDiscoveryPair(code, fn, 'version');
     const set = {
       ...(values.version !== undefined ? { version: values.version } : {}),
@@ -230,8 +243,14 @@ export async function deleteSoftwareVersion(db: Kysely<Database>, id: number): P
 }
 
 function checkVersionFields(input: NewSoftwareVersion, field: string): NewSoftwareVersion {
-  const version = input.version === undefined ? undefined : checkString(`${field}.version`, input.version, { maxLength: MAX_NAME });
-  const rank = input.rank === undefined ? undefined : checkInteger(`${field}.rank`, input.rank, { min: -2147483648, max: 2147483647 });
+  const version =
+    input.version === undefined
+      ? undefined
+      : checkString(`${field}.version`, input.version, { maxLength: MAX_NAME });
+  const rank =
+    input.rank === undefined
+      ? undefined
+      : checkInteger(`${field}.rank`, input.rank, { min: -2147483648, max: 2147483647 });
   const isDefault = input.default === undefined ? undefined : checkBoolean(`${field}.default`, input.default);
   const code =
     input.discoveryCode === undefined || input.discoveryCode === null

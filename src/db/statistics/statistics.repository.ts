@@ -3,7 +3,13 @@
  * per interval. They live in the statistics database (possibly the main one), hence their own Kysely type.
  */
 import type { Insertable, Kysely, Selectable } from 'kysely';
-import type { AgentCountsTable, Millis, StatisticsDatabase, TaskCountsTable, TaskEventCountsTable } from '../database.js';
+import type {
+  AgentCountsTable,
+  Millis,
+  StatisticsDatabase,
+  TaskCountsTable,
+  TaskEventCountsTable,
+} from '../database.js';
 import { checkMillis } from '../rules/field-rules.js';
 import { checkCount } from '../rules/work-rules.js';
 

@@ -68,7 +68,12 @@ export async function findOrCreateTags(
   return unique.map((name) => byName.get(name)!);
 }
 
-export async function renameTag(db: Kysely<Database>, key: TagKey, name: string, options?: WriteOptions): Promise<Tag> {
+export async function renameTag(
+  db: Kysely<Database>,
+  key: TagKey,
+  name: string,
+  options?: WriteOptions,
+): Promise<Tag> {
   const tag = checkTagName(name, limitsOf(options));
   const existing = await getTag(db, key);
   await db.updateTable('tags').set({ tag }).where('id', '=', existing.id).execute();
@@ -106,7 +111,11 @@ export async function listTagJobIds(db: Kysely<Database>, tagId: number): Promis
 }
 
 /** Makes exactly these agents carry the tag. Unknown agent ids are a NotFoundError. */
-export async function setTagAgents(db: Kysely<Database>, tagId: number, agentIds: readonly string[]): Promise<void> {
+export async function setTagAgents(
+  db: Kysely<Database>,
+  tagId: number,
+  agentIds: readonly string[],
+): Promise<void> {
   await transaction(db, async (trx) => {
     const ids = [...new Set(agentIds)];
     await requireExisting(trx, 'agents', ids);
@@ -121,7 +130,11 @@ export async function setTagAgents(db: Kysely<Database>, tagId: number, agentIds
 }
 
 /** Makes exactly these jobs carry the tag. Unknown job ids are a NotFoundError. */
-export async function setTagJobs(db: Kysely<Database>, tagId: number, jobIds: readonly number[]): Promise<void> {
+export async function setTagJobs(
+  db: Kysely<Database>,
+  tagId: number,
+  jobIds: readonly number[],
+): Promise<void> {
   await transaction(db, async (trx) => {
     const ids = [...new Set(jobIds)];
     await requireExisting(trx, 'jobs', ids);

@@ -64,7 +64,11 @@ export async function getTaskLog(db: Kysely<Database>, key: number | string): Pr
   return log;
 }
 
-export async function setTaskLogAgent(db: Kysely<Database>, logId: number, agentId: string | null): Promise<TaskLog> {
+export async function setTaskLogAgent(
+  db: Kysely<Database>,
+  logId: number,
+  agentId: string | null,
+): Promise<TaskLog> {
   const agent = nullable(agentId, (v) => checkUuid('agent_id', v));
   return transaction(db, async (trx) => {
     if (agent !== null) await requireExisting(trx, 'agents', [agent]);

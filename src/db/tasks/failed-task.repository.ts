@@ -14,7 +14,11 @@ export interface AgentReference {
 }
 
 /** Records that the task failed on the agent; false when it was already recorded. */
-export async function addTaskFailedOnAgent(db: Kysely<Database>, taskId: number, agentId: string): Promise<boolean> {
+export async function addTaskFailedOnAgent(
+  db: Kysely<Database>,
+  taskId: number,
+  agentId: string,
+): Promise<boolean> {
   const agent = agentId.toLowerCase();
   return transaction(db, async (trx) => {
     await requireExisting(trx, 'tasks', [taskId]);
@@ -31,7 +35,11 @@ export async function addTaskFailedOnAgent(db: Kysely<Database>, taskId: number,
   });
 }
 
-export async function removeTaskFailedOnAgent(db: Kysely<Database>, taskId: number, agentId: string): Promise<boolean> {
+export async function removeTaskFailedOnAgent(
+  db: Kysely<Database>,
+  taskId: number,
+  agentId: string,
+): Promise<boolean> {
   const result = await db
     .deleteFrom('failed_tasks_in_agents')
     .where('task_id', '=', taskId)
@@ -41,7 +49,10 @@ export async function removeTaskFailedOnAgent(db: Kysely<Database>, taskId: numb
 }
 
 /** The agents a task failed on, by hostname. */
-export async function listAgentsTaskFailedOn(db: Kysely<Database>, taskId: number): Promise<AgentReference[]> {
+export async function listAgentsTaskFailedOn(
+  db: Kysely<Database>,
+  taskId: number,
+): Promise<AgentReference[]> {
   return db
     .selectFrom('failed_tasks_in_agents')
     .innerJoin('agents', 'agents.id', 'failed_tasks_in_agents.agent_id')
@@ -53,7 +64,11 @@ export async function listAgentsTaskFailedOn(db: Kysely<Database>, taskId: numbe
 }
 
 /** Ids of the tasks that failed on the agent (of one job when given). */
-export async function listTaskIdsFailedOnAgent(db: Kysely<Database>, agentId: string, jobId?: number): Promise<number[]> {
+export async function listTaskIdsFailedOnAgent(
+  db: Kysely<Database>,
+  agentId: string,
+  jobId?: number,
+): Promise<number[]> {
   let query = db
     .selectFrom('failed_tasks_in_agents')
     .select('failed_tasks_in_agents.task_id')

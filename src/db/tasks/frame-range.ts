@@ -20,7 +20,8 @@ export function framesOf(range: FrameRange, tilesPerFrame = 1): number[] {
   const start = checkFrame(range.start, 'start');
   const end = checkFrame(range.end, 'end');
   const by = checkFrameStep(range.by ?? 1);
-  if (end < start) throw new ValidationError(`end: must not be before start (${start})`, { field: 'end', value: range.end });
+  if (end < start)
+    throw new ValidationError(`end: must not be before start (${start})`, { field: 'end', value: range.end });
   const first = Math.round(start * SCALE);
   const last = Math.round(end * SCALE);
   const step = Math.round(by * SCALE);

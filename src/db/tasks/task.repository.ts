@@ -9,7 +9,14 @@ import { NotFoundError } from '../../core/errors.js';
 import { AgentState, WorkState, type WorkStateName, type WorkStateValue } from '../../core/enums.js';
 import type { Database, Millis, TasksTable } from '../database.js';
 import { insertMany } from '../inserts.js';
-import { checkBoolean, checkInteger, checkMillis, checkText, checkUuid, nullable } from '../rules/field-rules.js';
+import {
+  checkBoolean,
+  checkInteger,
+  checkMillis,
+  checkText,
+  checkUuid,
+  nullable,
+} from '../rules/field-rules.js';
 import { checkCount, checkFrame, checkPriority, checkProgress } from '../rules/work-rules.js';
 import { transaction } from '../transaction.js';
 import { limitsOf, nowOf, type WriteOptions } from '../write-options.js';
@@ -121,7 +128,10 @@ export async function createTasks(
       job_id: jobId,
       frame: checkFrame(task.frame, `tasks[${i}].frame`),
       tile: nullable(task.tile ?? null, (t) => checkCount(`tasks[${i}].tile`, t)),
-      priority: task.priority === undefined ? job.priority : checkPriority(task.priority, limits, `tasks[${i}].priority`),
+      priority:
+        task.priority === undefined
+          ? job.priority
+          : checkPriority(task.priority, limits, `tasks[${i}].priority`),
       time_submitted: now,
     }));
     await insertMany(trx, 'tasks', rows);
@@ -142,7 +152,13 @@ export async function getTask(db: Kysely<Database>, id: number): Promise<Task> {
 
 /** Tasks matching every criterion, by job, frame, tile. */
 export async function listTasks(db: Kysely<Database>, filter: TaskFilter = {}): Promise<Task[]> {
-  let query = db.selectFrom('tasks').selectAll().orderBy('job_id').orderBy('frame').orderBy('tile').orderBy('id');
+  let query = db
+    .selectFrom('tasks')
+    .selectAll()
+    .orderBy('job_id')
+    .orderBy('frame')
+    .orderBy('tile')
+    .orderBy('id');
   if (filter.ids !== undefined) {
     if (filter.ids.length === 0) return [];
     query = query.where('id', 'in', filter.ids);
@@ -172,7 +188,11 @@ export async function listTasks(db: Kysely<Database>, filter: TaskFilter = {}): 
  * this agent before, and not held by an agent that is up (no agent, or an offline/disabled one). Ordered
  * by frame, then tile; the caller applies batch size and contiguity.
  */
-export async function listBatchCandidates(db: Kysely<Database>, jobId: number, agentId: string): Promise<Task[]> {
+export async function listBatchCandidates(
+  db: Kysely<Database>,
+  jobId: number,
+  agentId: string,
+): Promise<Task[]> {
   const agent = agentId.toLowerCase();
   const rows = await db
     .selectFrom('tasks')
@@ -180,7 +200,10 @@ export async function listBatchCandidates(db: Kysely<Database>, jobId: number, a
     .selectAll('tasks')
     .where('tasks.job_id', '=', jobId)
     .where((eb) =>
-      eb.or([eb('tasks.state', 'is', null), eb('tasks.state', 'not in', [WorkState.values.DONE, WorkState.values.FAILED])]),
+      eb.or([
+        eb('tasks.state', 'is', null),
+        eb('tasks.state', 'not in', [WorkState.values.DONE, WorkState.values.FAILED]),
+      ]),
     )
     .where((eb) =>
       eb.or([
@@ -206,12 +229,18 @@ export async function listBatchCandidates(db: Kysely<Database>, jobId: number, a
 }
 
 /** Changes one task; NotFoundError when it does not exist. */
-export async function updateTask(db: Kysely<Database>, id: number, patch: TaskFields, options?: WriteOptions): Promise<Task> {
+export async function updateTask(
+  db: Kysely<Database>,
+  id: number,
+  patch: TaskFields,
+  options?: WriteOptions,
+): Promise<Task> {
   const values = checkTaskFields(patch, options);
   return transaction(db, async (trx) => {
     await getTask(trx, id);
     await requireAgent(trx, values.agent_id);
-    if (Object.keys(values).length > 0) await trx.updateTable('tasks').set(values).where('id', '=', id).execute();
+    if (Object.keys(values).length > 0)
+      await trx.updateTable('tasks').set(values).where('id', '=', id).execute();
     return getTask(trx, id);
   });
 }
@@ -257,7 +286,8 @@ export async function countTasksByState(
   jobIds: readonly number[],
 ): Promise<Map<number, TaskStateCounts>> {
   const counts = new Map<number, TaskStateCounts>();
-  for (const id of jobIds) counts.set(id, { queued: 0, assigned: 0, running: 0, paused: 0, done: 0, failed: 0, total: 0 });
+  for (const id of jobIds)
+    counts.set(id, { queued: 0, assigned: 0, running: 0, paused: 0, done: 0, failed: 0, total: 0 });
   if (jobIds.length === 0) return counts;
   const rows = await db
     .selectFrom('tasks')
@@ -297,7 +327,10 @@ export async function countTasksByState(
 }
 
 /** The first and last frame of a job's tasks; undefined for a job without tasks. */
-export async function findFrameBounds(db: Kysely<Database>, jobId: number): Promise<{ start: number; end: number } | undefined> {
+export async function findFrameBounds(
+  db: Kysely<Database>,
+  jobId: number,
+): Promise<{ start: number; end: number } | undefined> {
   const row = await db
     .selectFrom('tasks')
     .select((eb) => [eb.fn.min('frame').as('start'), eb.fn.max('frame').as('end')])
@@ -318,13 +351,16 @@ function checkTaskFields(input: TaskFields, options: WriteOptions | undefined): 
   const v: Partial<TaskColumns> = {};
   if (input.state !== undefined) v.state = nullable(input.state, (s) => WorkState.parse(s, 'state'));
   if (input.priority !== undefined) v.priority = checkPriority(input.priority, limits);
-  if (input.timeStarted !== undefined) v.time_started = nullable(input.timeStarted, (t) => checkMillis('time_started', t));
-  if (input.timeFinished !== undefined) v.time_finished = nullable(input.timeFinished, (t) => checkMillis('time_finished', t));
+  if (input.timeStarted !== undefined)
+    v.time_started = nullable(input.timeStarted, (t) => checkMillis('time_started', t));
+  if (input.timeFinished !== undefined)
+    v.time_finished = nullable(input.timeFinished, (t) => checkMillis('time_finished', t));
   if (input.agentId !== undefined) v.agent_id = nullable(input.agentId, (a) => checkUuid('agent_id', a));
   if (input.hidden !== undefined) v.hidden = checkBoolean('hidden', input.hidden);
   if (input.attempts !== undefined) v.attempts = checkCount('attempts', input.attempts);
   if (input.failures !== undefined) v.failures = checkCount('failures', input.failures);
-  if (input.lastError !== undefined) v.last_error = nullable(input.lastError, (e) => checkText('last_error', e, { long: true }));
+  if (input.lastError !== undefined)
+    v.last_error = nullable(input.lastError, (e) => checkText('last_error', e, { long: true }));
   if (input.sentToAgent !== undefined) v.sent_to_agent = checkBoolean('sent_to_agent', input.sentToAgent);
   if (input.progress !== undefined) v.progress = checkProgress(input.progress);
   return v;

@@ -38,8 +38,13 @@ const TOKEN_KINDS: readonly TokenKind[] = ['api', 'session', 'agent'];
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 
 /** Stores a token (created now, see WriteOptions). The user must exist. */
-export async function createToken(db: Kysely<Database>, input: NewApiToken, options?: WriteOptions): Promise<ApiToken> {
-  if (!TOKEN_KINDS.includes(input.kind)) throw invalid('kind', input.kind, `must be one of ${TOKEN_KINDS.join(', ')}`);
+export async function createToken(
+  db: Kysely<Database>,
+  input: NewApiToken,
+  options?: WriteOptions,
+): Promise<ApiToken> {
+  if (!TOKEN_KINDS.includes(input.kind))
+    throw invalid('kind', input.kind, `must be one of ${TOKEN_KINDS.join(', ')}`);
   if (typeof input.tokenHash !== 'string' || !SHA256_HEX.test(input.tokenHash)) {
     throw invalid('token_hash', '[redacted]', 'must be a lower-case SHA-256 hex digest');
   }
@@ -61,8 +66,15 @@ export async function createToken(db: Kysely<Database>, input: NewApiToken, opti
 }
 
 /** The token with this hash, whatever its state (revoked and expired tokens included: the caller decides). */
-export async function findTokenByHash(db: Kysely<Database>, tokenHash: string): Promise<ApiToken | undefined> {
-  const row = await db.selectFrom('api_tokens').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
+export async function findTokenByHash(
+  db: Kysely<Database>,
+  tokenHash: string,
+): Promise<ApiToken | undefined> {
+  const row = await db
+    .selectFrom('api_tokens')
+    .selectAll()
+    .where('token_hash', '=', tokenHash)
+    .executeTakeFirst();
   return row && toToken(row);
 }
 
@@ -88,7 +100,11 @@ export async function touchToken(db: Kysely<Database>, id: number, when: Millis)
 
 /** Marks a token revoked; false when there is no such token. */
 export async function revokeToken(db: Kysely<Database>, id: number): Promise<boolean> {
-  const result = await db.updateTable('api_tokens').set({ revoked: true }).where('id', '=', id).executeTakeFirst();
+  const result = await db
+    .updateTable('api_tokens')
+    .set({ revoked: true })
+    .where('id', '=', id)
+    .executeTakeFirst();
   return result.numUpdatedRows > 0n;
 }
 

@@ -100,7 +100,8 @@ export async function updateUser(db: Kysely<Database>, key: UserKey, patch: User
   const values = checkUserFields(patch);
   return transaction(db, async (trx) => {
     const user = await getUser(trx, key);
-    if (Object.keys(values).length > 0) await trx.updateTable('users').set(values).where('id', '=', user.id).execute();
+    if (Object.keys(values).length > 0)
+      await trx.updateTable('users').set(values).where('id', '=', user.id).execute();
     return getUser(trx, user.id);
   });
 }
@@ -155,10 +156,17 @@ export async function listUserRoles(db: Kysely<Database>, userId: number): Promi
 }
 
 /** Gives the user exactly these roles (by name). An unknown role is a NotFoundError. */
-export async function setUserRoles(db: Kysely<Database>, userId: number, roleNames: readonly string[]): Promise<Role[]> {
+export async function setUserRoles(
+  db: Kysely<Database>,
+  userId: number,
+  roleNames: readonly string[],
+): Promise<Role[]> {
   return transaction(db, async (trx) => {
     const names = [...new Set(roleNames)];
-    const roles = names.length === 0 ? [] : await trx.selectFrom('roles').selectAll().where('name', 'in', names).execute();
+    const roles =
+      names.length === 0
+        ? []
+        : await trx.selectFrom('roles').selectAll().where('name', 'in', names).execute();
     const missing = names.find((name) => !roles.some((role) => role.name === name));
     if (missing !== undefined) throw new NotFoundError('role', missing);
     await trx.deleteFrom('user_roles').where('user_id', '=', userId).execute();
@@ -183,17 +191,23 @@ export function isUserActive(user: User, roles: readonly Role[], now: Millis): b
 
 function checkUserFields(input: UserPatch): Partial<Omit<Selectable<UsersTable>, 'id'>> {
   const values: Partial<Omit<Selectable<UsersTable>, 'id'>> = {};
-  if (input.username !== undefined) values.username = checkString('username', input.username, { maxLength: 255 });
+  if (input.username !== undefined)
+    values.username = checkString('username', input.username, { maxLength: 255 });
   if (input.passwordHash !== undefined) {
     values.password = nullable(input.passwordHash, (v) => checkString('password', v, { maxLength: 255 }));
   }
-  if (input.email !== undefined) values.email = nullable(input.email, (v) => checkString('email', v, { maxLength: 255 }));
+  if (input.email !== undefined)
+    values.email = nullable(input.email, (v) => checkString('email', v, { maxLength: 255 }));
   if (input.active !== undefined) values.active = checkBoolean('active', input.active);
-  if (input.expiration !== undefined) values.expiration = nullable(input.expiration, (v) => checkMillis('expiration', v));
+  if (input.expiration !== undefined)
+    values.expiration = nullable(input.expiration, (v) => checkMillis('expiration', v));
   if (input.onetimeCode !== undefined) {
-    values.onetime_code = nullable(input.onetimeCode, (v) => checkString('onetime_code', v, { maxLength: 255 }));
+    values.onetime_code = nullable(input.onetimeCode, (v) =>
+      checkString('onetime_code', v, { maxLength: 255 }),
+    );
   }
-  if (input.lastLogin !== undefined) values.last_login = nullable(input.lastLogin, (v) => checkMillis('last_login', v));
+  if (input.lastLogin !== undefined)
+    values.last_login = nullable(input.lastLogin, (v) => checkMillis('last_login', v));
   return values;
 }
 
