@@ -55,13 +55,21 @@ const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_$]*$/;
 
 /**
  * Builds the physical table names from configuration values (models.yml keys: `table_prefix`,
- * `table_job`, ...). A missing key takes its models.yml default, `${table_prefix}<logical name>`, except
+ * `table_job`, ...; other keys are ignored, so the whole configuration object may be passed). A missing key takes its models.yml default, `${table_prefix}<logical name>`, except
  * `table_software_version`, which defaults to `${table_software}_versions` as in the seed. Every name must
  * be a plain identifier, and no two tables may share one; all problems are reported together.
  */
-export function resolveTableNames(lookup: Readonly<Record<string, string | undefined>> = {}): TableNames {
-  const prefix = lookup.table_prefix ?? '';
+export function resolveTableNames(lookup: Readonly<Record<string, unknown>> = {}): TableNames {
   const problems: ConfigProblem[] = [];
+  const text = (key: string): string | undefined => {
+    const value = lookup[key];
+    if (value === undefined || value === null || typeof value === 'string') return value ?? undefined;
+    if (!problems.some((p) => p.key === key)) {
+      problems.push({ key, message: `must be a string, got ${JSON.stringify(value)}` });
+    }
+    return undefined;
+  };
+  const prefix = text('table_prefix') ?? '';
   if (prefix !== '' && !IDENTIFIER.test(prefix)) {
     problems.push({
       key: 'table_prefix',
@@ -70,7 +78,7 @@ export function resolveTableNames(lookup: Readonly<Record<string, string | undef
   }
   const configured = (logical: LogicalTableName): string => {
     const key = TABLE_CONFIG_KEYS[logical];
-    const value = key === null ? undefined : lookup[key];
+    const value = key === null ? undefined : text(key);
     if (value !== undefined && value !== '') return value;
     if (logical === 'software_versions') return `${configured('software')}_versions`;
     return `${prefix}${logical}`;

@@ -1,4 +1,5 @@
 import { Writable } from 'node:stream';
+import { sql } from 'kysely';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { openDatabase, openDatabases } from '../../src/db/connection/open-database.js';
@@ -96,3 +97,24 @@ for (const dialect of DIALECTS) {
     });
   });
 }
+
+describe('sqlite files', () => {
+  it('run in WAL mode with foreign keys enforced, a busy timeout and synchronous=NORMAL', async () => {
+    const empty = await createEmptyDatabase('sqlite');
+    try {
+      const handle = await openDatabase({ url: empty.url });
+      try {
+        const pragma = async (name: string) =>
+          Object.values((await sql.raw(`pragma ${name}`).execute(handle.db)).rows[0] as object)[0] as unknown;
+        expect(await pragma('journal_mode')).toBe('wal');
+        expect(await pragma('foreign_keys')).toBe(1);
+        expect(await pragma('busy_timeout')).toBe(5000);
+        expect(await pragma('synchronous')).toBe(1);
+      } finally {
+        await handle.close();
+      }
+    } finally {
+      await empty.drop();
+    }
+  });
+});
