@@ -31,7 +31,13 @@ export {
 export type { Millis } from './database.js';
 export type { DialectName } from './dialect-name.js';
 export { DatabaseUnavailableError } from './errors.js';
-export { dropAll, migrateToLatest, migrationStatus, type MigrationOutcome, type MigrationState } from './migrate.js';
+export {
+  dropAll,
+  migrateToLatest,
+  migrationStatus,
+  type MigrationOutcome,
+  type MigrationState,
+} from './migrate.js';
 export { DEFAULT_MODEL_LIMITS, modelLimitsFromConfig, type ModelLimits } from './rules/model-limits.js';
 export { resolveTableNames, type TableNames } from './table-names.js';
 export { transaction } from './transaction.js';

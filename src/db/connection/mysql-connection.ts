@@ -27,6 +27,8 @@ export function createMysqlDialect(spec: MysqlConnectionSpec, options: MysqlPool
     charset: 'utf8mb4',
     timezone: 'Z',
     decimalNumbers: true,
+    // mysql2 enables LOAD DATA LOCAL by default, which lets a server read client files; Drover never uses it.
+    flags: ['-LOCAL_FILES'],
     ...(spec.sslCa ? { ssl: { ca: readFileSync(spec.sslCa, 'utf8'), rejectUnauthorized: true } } : {}),
     typeCast(field, next) {
       if (field.type === 'TINY' && field.length === 1) {

@@ -5,7 +5,7 @@
  */
 import { sql, type Kysely, type Selectable, type SelectQueryBuilder } from 'kysely';
 import { NotFoundError } from '../../core/errors.js';
-import { WorkState, type WorkStateName, type WorkStateValue } from '../../core/enums.js';
+import { WorkState, type WorkStateValue } from '../../core/enums.js';
 import type { Database, JobsTable, Millis } from '../database.js';
 import { dialectOf } from '../dialect-name.js';
 import { requireExisting } from '../existence.js';
@@ -31,6 +31,7 @@ import {
   checkPositive,
   checkPriority,
   checkRequeue,
+  type WorkStateInput,
 } from '../rules/work-rules.js';
 import { transaction } from '../transaction.js';
 import { limitsOf, nowOf, type WriteOptions } from '../write-options.js';
@@ -75,8 +76,6 @@ export interface Job {
   readonly autodeleteTime: number | null;
   readonly project: string | null;
 }
-
-export type WorkStateInput = WorkStateValue | WorkStateName | null;
 
 export interface JobFields {
   state?: WorkStateInput;

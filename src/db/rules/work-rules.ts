@@ -3,8 +3,12 @@
  * validators contradicted its documentation, the documented meaning wins: a job's `cpus` and `ram`
  * accept 0 ("no minimum") and -1 ("the whole agent") besides the agent ranges (spec §11.3).
  */
+import type { WorkStateName, WorkStateValue } from '../../core/enums.js';
 import { checkInteger, checkNumber, invalid } from './field-rules.js';
 import type { ModelLimits } from './model-limits.js';
+
+/** A work state as callers may give it: the stored value, its name, or null (queued). */
+export type WorkStateInput = WorkStateValue | WorkStateName | null;
 
 /** Queue, job and task priorities. */
 export function checkPriority(value: unknown, limits: ModelLimits, field = 'priority'): number {

@@ -4,12 +4,12 @@
  */
 import type { Kysely, Selectable } from 'kysely';
 import { NotFoundError } from '../../core/errors.js';
-import { WorkState, type WorkStateName, type WorkStateValue } from '../../core/enums.js';
+import { WorkState, type WorkStateValue } from '../../core/enums.js';
 import type { Database, Millis, TaskLogsTable } from '../database.js';
 import { requireExisting } from '../existence.js';
 import { insertReturningId } from '../inserts.js';
 import { checkMillis, checkString, checkUuid, nullable } from '../rules/field-rules.js';
-import { checkCount } from '../rules/work-rules.js';
+import { checkCount, type WorkStateInput } from '../rules/work-rules.js';
 import { transaction } from '../transaction.js';
 import { nowOf, type WriteOptions } from '../write-options.js';
 
@@ -27,8 +27,6 @@ export interface TaskLogOfAttempt extends TaskLog {
   /** The state the task reached in this attempt, as far as the agent reported it. */
   readonly state: WorkStateValue | null;
 }
-
-export type WorkStateInput = WorkStateValue | WorkStateName | null;
 
 /** Registers a log; a second log with the same identifier is a ConflictError. */
 export async function createTaskLog(

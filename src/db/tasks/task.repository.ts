@@ -6,7 +6,7 @@
  */
 import type { Kysely, Selectable } from 'kysely';
 import { NotFoundError } from '../../core/errors.js';
-import { AgentState, WorkState, type WorkStateName, type WorkStateValue } from '../../core/enums.js';
+import { AgentState, WorkState, type WorkStateValue } from '../../core/enums.js';
 import type { Database, Millis, TasksTable } from '../database.js';
 import { insertMany } from '../inserts.js';
 import {
@@ -17,7 +17,13 @@ import {
   checkUuid,
   nullable,
 } from '../rules/field-rules.js';
-import { checkCount, checkFrame, checkPriority, checkProgress } from '../rules/work-rules.js';
+import {
+  checkCount,
+  checkFrame,
+  checkPriority,
+  checkProgress,
+  type WorkStateInput,
+} from '../rules/work-rules.js';
 import { transaction } from '../transaction.js';
 import { limitsOf, nowOf, type WriteOptions } from '../write-options.js';
 import { framesOf, MAX_TASKS_PER_JOB, type FrameRange } from './frame-range.js';
@@ -41,8 +47,6 @@ export interface Task {
   readonly sentToAgent: boolean;
   readonly progress: number;
 }
-
-export type WorkStateInput = WorkStateValue | WorkStateName | null;
 
 export interface TaskFields {
   state?: WorkStateInput;
