@@ -4,6 +4,7 @@ import { WorkState } from '../../src/core/enums.js';
 import { createJobGroup, findJobGroup } from '../../src/db/groups/job-group.repository.js';
 import {
   addJobParent,
+  addJobTag,
   listJobChildren,
   listJobParents,
   listJobSoftwareRequirements,
@@ -11,6 +12,7 @@ import {
   listJobTags,
   listNotifiedUsers,
   removeJobParent,
+  removeJobTag,
   removeNotifiedUser,
   setJobParents,
   setJobSoftwareRequirements,
@@ -169,8 +171,12 @@ forEachDialect((_dialect, database) => {
   describe('job associations', () => {
     it('replaces tags and tag requirements', async () => {
       const job = await makeJob(db());
-      await setJobTags(db(), job.id, ['comp', 'hero', 'comp']);
+      const [comp] = await setJobTags(db(), job.id, ['comp', 'hero', 'comp']);
       expect((await listJobTags(db(), job.id)).map((t) => t.tag)).toEqual(['comp', 'hero']);
+      expect(await addJobTag(db(), job.id, 'urgent')).toBe(true);
+      expect(await addJobTag(db(), job.id, 'urgent')).toBe(false);
+      expect(await removeJobTag(db(), job.id, comp!.id)).toBe(true);
+      expect((await listJobTags(db(), job.id)).map((t) => t.tag)).toEqual(['hero', 'urgent']);
       await setJobTagRequirements(db(), job.id, [{ tag: 'gpu' }, { tag: 'windows', negate: true }]);
       expect((await listJobTagRequirements(db(), job.id)).map(({ tag, negate }) => [tag, negate])).toEqual([
         ['gpu', false],

@@ -77,6 +77,36 @@ export async function setJobTags(
   });
 }
 
+/** Adds one tag (by name, created when missing); false when the job already had it. */
+export async function addJobTag(
+  db: Kysely<Database>,
+  jobId: number,
+  name: string,
+  options?: WriteOptions,
+): Promise<boolean> {
+  return withJob(db, jobId, async (trx) => {
+    const [tag] = await findOrCreateTags(trx, [name], options);
+    const existing = await trx
+      .selectFrom('job_tag_associations')
+      .select('tag_id')
+      .where('job_id', '=', jobId)
+      .where('tag_id', '=', tag!.id)
+      .executeTakeFirst();
+    if (existing) return false;
+    await trx.insertInto('job_tag_associations').values({ job_id: jobId, tag_id: tag!.id }).execute();
+    return true;
+  });
+}
+
+export async function removeJobTag(db: Kysely<Database>, jobId: number, tagId: number): Promise<boolean> {
+  const result = await db
+    .deleteFrom('job_tag_associations')
+    .where('job_id', '=', jobId)
+    .where('tag_id', '=', tagId)
+    .executeTakeFirst();
+  return result.numDeletedRows > 0n;
+}
+
 // --- tag requirements -------------------------------------------------------------------------------
 
 export async function listJobTagRequirements(db: Kysely<Database>, jobId: number): Promise<TagRequirement[]> {
