@@ -3,11 +3,17 @@
  * Tests call it in-process with in-memory streams.
  */
 import { configCommands } from './commands/config.js';
+import { tablesCommand } from './commands/tables.js';
 import { exitCodeFor } from './errors.js';
 import { processIO, type CliIO } from './io.js';
 import { buildProgram, type CommandModule } from './program.js';
 
-const modules: readonly CommandModule[] = [configCommands];
+// One command module per line (merge-friendly), in the order `drover --help` lists them.
+// prettier-ignore
+const modules: readonly CommandModule[] = [
+  tablesCommand,
+  configCommands,
+];
 
 export async function main(argv: readonly string[], io: CliIO = processIO()): Promise<number> {
   const program = buildProgram(io, modules);

@@ -34,8 +34,9 @@ export class NotFoundError extends DroverError {
     readonly entity: string,
     readonly key: unknown,
     message = `${entity} ${JSON.stringify(key)} not found`,
+    options?: { cause?: unknown },
   ) {
-    super(message);
+    super(message, options);
   }
 }
 
@@ -45,7 +46,13 @@ export class ConflictError extends DroverError {
 
   constructor(
     message: string,
-    readonly data: { entity?: string; constraint?: string; cause?: unknown } = {},
+    readonly data: {
+      entity?: string;
+      constraint?: string | undefined;
+      /** The columns whose values collide, when known. */
+      columns?: readonly string[] | undefined;
+      cause?: unknown;
+    } = {},
   ) {
     super(message, { cause: data.cause });
   }

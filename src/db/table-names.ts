@@ -2,6 +2,8 @@
  * Logical table names (the keys of `Database`/`StatisticsDatabase`) and the models.yml keys that configure
  * their physical names. With the defaults, physical = table_prefix + logical.
  */
+import { ConfigError, type ConfigProblem } from '../core/errors.js';
+
 export const TABLE_CONFIG_KEYS = {
   software: 'table_software',
   software_versions: 'table_software_version',
@@ -40,3 +42,65 @@ export const TABLE_CONFIG_KEYS = {
 } as const;
 
 export type LogicalTableName = keyof typeof TABLE_CONFIG_KEYS;
+
+/** Physical name of every logical table, plus the prefix (used for index and bookkeeping-table names). */
+export interface TableNames {
+  readonly prefix: string;
+  readonly tables: Readonly<Record<LogicalTableName, string>>;
+}
+
+// PostgreSQL silently truncates identifiers beyond 63 bytes, which would make two long names collide.
+const MAX_IDENTIFIER_LENGTH = 63;
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_$]*$/;
+
+/**
+ * Builds the physical table names from configuration values (models.yml keys: `table_prefix`,
+ * `table_job`, ...; other keys are ignored, so the whole configuration object may be passed). A missing key takes its models.yml default, `${table_prefix}<logical name>`, except
+ * `table_software_version`, which defaults to `${table_software}_versions` as in the seed. Every name must
+ * be a plain identifier, and no two tables may share one; all problems are reported together.
+ */
+export function resolveTableNames(lookup: Readonly<Record<string, unknown>> = {}): TableNames {
+  const problems: ConfigProblem[] = [];
+  const text = (key: string): string | undefined => {
+    const value = lookup[key];
+    if (value === undefined || value === null || typeof value === 'string') return value ?? undefined;
+    if (!problems.some((p) => p.key === key)) {
+      problems.push({ key, message: `must be a string, got ${JSON.stringify(value)}` });
+    }
+    return undefined;
+  };
+  const prefix = text('table_prefix') ?? '';
+  if (prefix !== '' && !IDENTIFIER.test(prefix)) {
+    problems.push({
+      key: 'table_prefix',
+      message: `${JSON.stringify(prefix)} is not a valid identifier prefix`,
+    });
+  }
+  const configured = (logical: LogicalTableName): string => {
+    const key = TABLE_CONFIG_KEYS[logical];
+    const value = key === null ? undefined : text(key);
+    if (value !== undefined && value !== '') return value;
+    if (logical === 'software_versions') return `${configured('software')}_versions`;
+    return `${prefix}${logical}`;
+  };
+  const tables = {} as Record<LogicalTableName, string>;
+  const owners = new Map<string, LogicalTableName>();
+  for (const logical of Object.keys(TABLE_CONFIG_KEYS) as LogicalTableName[]) {
+    const physical = configured(logical);
+    const key = TABLE_CONFIG_KEYS[logical] ?? 'table_prefix';
+    if (!IDENTIFIER.test(physical) || physical.length > MAX_IDENTIFIER_LENGTH) {
+      problems.push({
+        key,
+        message: `${JSON.stringify(physical)} is not a valid table name (letters, digits and _, at most ${MAX_IDENTIFIER_LENGTH})`,
+      });
+    }
+    const owner = owners.get(physical.toLowerCase());
+    if (owner !== undefined) {
+      problems.push({ key, message: `${JSON.stringify(physical)} is also the name of the ${owner} table` });
+    }
+    owners.set(physical.toLowerCase(), logical);
+    tables[logical] = physical;
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return { prefix, tables: Object.freeze(tables) };
+}
