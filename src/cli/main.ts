@@ -3,6 +3,7 @@
  * Tests call it in-process with in-memory streams.
  */
 import { configCommands } from './commands/config.js';
+import { masterCommand } from './commands/master.js';
 import { tablesCommand } from './commands/tables.js';
 import { exitCodeFor } from './errors.js';
 import { processIO, type CliIO } from './io.js';
@@ -11,6 +12,7 @@ import { buildProgram, type CommandModule } from './program.js';
 // One command module per line (merge-friendly), in the order `drover --help` lists them.
 // prettier-ignore
 const modules: readonly CommandModule[] = [
+  masterCommand,
   tablesCommand,
   configCommands,
 ];

@@ -84,7 +84,6 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<MasterApp> 
   app.addHook('onResponse', async (request, reply) => {
     request.log.info(
       {
-        reqId: request.id,
         method: request.method,
         url: request.url,
         status: reply.statusCode,

@@ -1,0 +1,117 @@
+/**
+ * The composition root of `drover master`: opens (and migrates) the databases, builds the context, the
+ * authenticator and the HTTP app with every resource, and starts the in-process services. The caller
+ * decides whether to listen (`drover master`) or to inject requests (tests).
+ *
+ *   const master = await createMaster({ config, logger });
+ *   const url = await master.listen('127.0.0.1', 5000);
+ *   ...
+ *   await master.close();
+ */
+import { systemClock, type Clock } from '../core/clock.js';
+import type { Config } from '../core/config/index.js';
+import type { Logger } from '../core/logging.js';
+import { openDatabases, type DatabaseHandles } from '../db/connection/open-database.js';
+import { migrateToLatest } from '../db/migrate.js';
+import { modelLimitsFromConfig } from '../db/rules/model-limits.js';
+import { resolveTableNames } from '../db/table-names.js';
+import { Authenticator } from './auth/authenticator.js';
+import { authRoutes, rootSessionRoutes } from './auth/auth.routes.js';
+import type { MasterContext } from './context.js';
+import { LocalFarmEvents } from './events/farm-events.js';
+import { buildHttpApp, type MasterApp } from './http/app.js';
+import { healthRoutes } from './http/health.routes.js';
+import { resourceRoutes } from './routes.js';
+
+export interface MasterOptions {
+  config: Config;
+  logger: Logger;
+  version: string;
+  clock?: Clock;
+  /** Accept agents registering from loopback addresses (`--allow-agent-loopback-addresses`). */
+  allowAgentLoopback?: boolean;
+  /** Open handles to use instead of opening the configured databases (tests); they are not closed. */
+  databases?: DatabaseHandles;
+}
+
+export interface Master {
+  readonly app: MasterApp;
+  readonly context: MasterContext;
+  readonly authenticator: Authenticator;
+  /** Starts listening; resolves to the base URL. */
+  listen(host: string, port: number): Promise<string>;
+  close(): Promise<void>;
+}
+
+export async function createMaster(options: MasterOptions): Promise<Master> {
+  const { config, logger } = options;
+  const log = logger.child({ component: 'master' });
+  const ownsDatabases = options.databases === undefined;
+  const databases =
+    options.databases ??
+    (await openDatabases({
+      database: config.database,
+      statisticsDatabase: config.statistics_database,
+      tableNames: resolveTableNames(config),
+      ...(config.echo_sql ? { echo: true, logger: logger.child({ component: 'sql' }) } : {}),
+    }));
+  try {
+    for (const handle of [databases.main, databases.statistics]) {
+      const outcome = await migrateToLatest(handle);
+      if (outcome.error !== undefined) throw outcome.error;
+      if (outcome.applied.length > 0)
+        log.info({ database: handle.url, applied: outcome.applied }, 'migrated');
+    }
+  } catch (err) {
+    if (ownsDatabases) await databases.close();
+    throw err;
+  }
+
+  const clock = options.clock ?? systemClock;
+  const events = new LocalFarmEvents((err, event) => log.error({ err, event }, 'event listener failed'));
+  const context: MasterContext = {
+    config,
+    db: databases.main.db,
+    dialect: databases.main.dialect,
+    statistics: databases.statistics.db,
+    log,
+    clock,
+    events,
+    limits: modelLimitsFromConfig(config),
+    allowAgentLoopback: options.allowAgentLoopback ?? config.allow_agents_from_loopback,
+  };
+  const authenticator = new Authenticator(context.db, clock, log);
+  const app = await buildHttpApp({
+    logger: log,
+    version: options.version,
+    authenticate: authenticator.authenticate,
+    publicRead: config.public_read,
+    apiRoutes: [
+      healthRoutes(options.version),
+      authRoutes(context, authenticator),
+      ...resourceRoutes.map((routes) => routes(context)),
+    ],
+    rootRoutes: [rootSessionRoutes(context, authenticator)],
+  });
+
+  let closed = false;
+  return {
+    app,
+    context,
+    authenticator,
+    async listen(host, port) {
+      await app.listen({ host, port });
+      const address = app.server.address();
+      const actualPort = typeof address === 'object' && address ? address.port : port;
+      const url = `http://${host.includes(':') ? `[${host}]` : host}:${actualPort}`;
+      log.info({ url }, 'listening');
+      return url;
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await app.close();
+      if (ownsDatabases) await databases.close();
+    },
+  };
+}
