@@ -10,6 +10,7 @@ import type { Database, StatisticsDatabase } from '../db/database.js';
 import type { DialectName } from '../db/dialect-name.js';
 import type { ModelLimits } from '../db/rules/model-limits.js';
 import type { FarmEvents } from './events/farm-events.js';
+import type { TaskEventRecorder } from './statistics/task-event-recorder.js';
 
 export interface MasterContext {
   readonly config: Config;
@@ -19,6 +20,8 @@ export interface MasterContext {
   readonly log: Logger;
   readonly clock: Clock;
   readonly events: FarmEvents;
+  /** Task event counts for the statistics pages (recorded after commit). */
+  readonly taskEvents: TaskEventRecorder;
   /** models.yml limits (ports, CPUs, RAM, lengths) used by every write. */
   readonly limits: ModelLimits;
   /** Agents from loopback addresses are accepted (`--allow-agent-loopback-addresses`). */

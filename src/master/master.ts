@@ -22,6 +22,7 @@ import { LocalFarmEvents } from './events/farm-events.js';
 import { buildHttpApp, type MasterApp } from './http/app.js';
 import { healthRoutes } from './http/health.routes.js';
 import { resourceRoutes } from './routes.js';
+import { BufferedTaskEventRecorder } from './statistics/task-event-recorder.js';
 
 export interface MasterOptions {
   config: Config;
@@ -69,6 +70,9 @@ export async function createMaster(options: MasterOptions): Promise<Master> {
 
   const clock = options.clock ?? systemClock;
   const events = new LocalFarmEvents((err, event) => log.error({ err, event }, 'event listener failed'));
+  const taskEvents = new BufferedTaskEventRecorder(databases.statistics.db, clock, log, {
+    enabled: config.enable_statistics,
+  });
   const context: MasterContext = {
     config,
     db: databases.main.db,
@@ -77,6 +81,7 @@ export async function createMaster(options: MasterOptions): Promise<Master> {
     log,
     clock,
     events,
+    taskEvents,
     limits: modelLimitsFromConfig(config),
     allowAgentLoopback: options.allowAgentLoopback ?? config.allow_agents_from_loopback,
   };
@@ -111,6 +116,7 @@ export async function createMaster(options: MasterOptions): Promise<Master> {
       if (closed) return;
       closed = true;
       await app.close();
+      await taskEvents.close();
       if (ownsDatabases) await databases.close();
     },
   };

@@ -1,0 +1,79 @@
+/**
+ * Applies a task change with PyFarm's hooks (./task-transition.ts) and re-derives the job's state, in the
+ * caller's transaction. Everything that changes a task's state goes through here: agent reports, the
+ * scheduler's assignments, reconciliation, reruns — so the counters, the blacklist and the job state stay
+ * consistent whoever makes the change. Statistics events are returned for the caller to record after
+ * commit.
+ */
+import type { Kysely } from 'kysely';
+import { NotFoundError } from '../../core/errors.js';
+import type { Database, Millis } from '../../db/database.js';
+import { addTaskFailedOnAgent } from '../../db/tasks/failed-task.repository.js';
+import { findTask, updateTask, type Task } from '../../db/tasks/task.repository.js';
+import type { ModelLimits } from '../../db/rules/model-limits.js';
+import { refreshJobState, type JobStateChange } from '../jobs/job-state.js';
+import type { TaskEventKind } from '../statistics/task-event-recorder.js';
+import {
+  planTaskTransition,
+  type TaskChange,
+  type TaskJobFacts,
+  type TaskTransition,
+} from './task-transition.js';
+
+export interface AppliedTaskChange {
+  before: Task;
+  after: Task;
+  transition: TaskTransition;
+  /** Present when the job's state was re-derived (the task's state or agent changed). */
+  job: JobStateChange | undefined;
+  jobQueueId: number | null;
+  events: TaskEventKind[];
+}
+
+export async function taskJobFacts(
+  db: Kysely<Database>,
+  jobId: number,
+): Promise<TaskJobFacts & { jobQueueId: number | null }> {
+  const row = await db
+    .selectFrom('jobs')
+    .innerJoin('jobtype_versions', 'jobtype_versions.id', 'jobs.jobtype_version_id')
+    .select(['jobs.requeue', 'jobs.job_queue_id', 'jobtype_versions.no_automatic_start_time'])
+    .where('jobs.id', '=', jobId)
+    .executeTakeFirst();
+  if (!row) throw new NotFoundError('job', jobId);
+  return {
+    requeue: row.requeue,
+    noAutomaticStartTime: row.no_automatic_start_time,
+    jobQueueId: row.job_queue_id,
+  };
+}
+
+export async function applyTaskChange(
+  db: Kysely<Database>,
+  taskId: number,
+  change: TaskChange,
+  options: { now: Millis; limits: ModelLimits; task?: Task },
+): Promise<AppliedTaskChange> {
+  const before = options.task ?? (await findTask(db, taskId));
+  if (!before) throw new NotFoundError('task', taskId);
+  const facts = await taskJobFacts(db, before.jobId);
+  const transition = planTaskTransition(before, facts, change, options.now);
+  const after =
+    Object.keys(transition.patch).length === 0
+      ? before
+      : await updateTask(db, taskId, transition.patch, { now: options.now, limits: options.limits });
+  if (transition.failedOnAgent !== null) await addTaskFailedOnAgent(db, taskId, transition.failedOnAgent);
+  if (transition.succeededOnAgent !== null) {
+    await db
+      .updateTable('agents')
+      .set({ last_success_on: options.now })
+      .where('id', '=', transition.succeededOnAgent)
+      .execute();
+  }
+  const agentChanged = after.agentId !== before.agentId;
+  const job =
+    transition.stateChanged || agentChanged || after.state !== before.state
+      ? await refreshJobState(db, before.jobId, options.now)
+      : undefined;
+  return { before, after, transition, job, jobQueueId: facts.jobQueueId, events: transition.events };
+}
