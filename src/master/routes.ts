@@ -4,9 +4,13 @@
  */
 import type { MasterContext } from './context.js';
 import type { MasterApp } from './http/app.js';
+import { jobTypeRoutes } from './jobtypes/jobtype.routes.js';
+import { softwareRoutes } from './software/software.routes.js';
 
 export type ResourceRoutes = (ctx: MasterContext) => (app: MasterApp) => void | Promise<void>;
 
 // prettier-ignore
 export const resourceRoutes: readonly ResourceRoutes[] = [
+  jobTypeRoutes,
+  softwareRoutes,
 ];
