@@ -5,6 +5,7 @@
 import type { MasterContext } from './context.js';
 import type { MasterApp } from './http/app.js';
 import { jobTypeRoutes } from './jobtypes/jobtype.routes.js';
+import { jobQueueRoutes } from './queues/job-queue.routes.js';
 import { softwareRoutes } from './software/software.routes.js';
 
 export type ResourceRoutes = (ctx: MasterContext) => (app: MasterApp) => void | Promise<void>;
@@ -13,4 +14,5 @@ export type ResourceRoutes = (ctx: MasterContext) => (app: MasterApp) => void | 
 export const resourceRoutes: readonly ResourceRoutes[] = [
   jobTypeRoutes,
   softwareRoutes,
+  jobQueueRoutes,
 ];
