@@ -3,6 +3,7 @@
  * parallel work merges cleanly.
  */
 import type { MasterContext } from './context.js';
+import { jobGroupRoutes } from './groups/job-group.routes.js';
 import type { MasterApp } from './http/app.js';
 import { jobTypeRoutes } from './jobtypes/jobtype.routes.js';
 import { jobQueueRoutes } from './queues/job-queue.routes.js';
@@ -15,4 +16,5 @@ export const resourceRoutes: readonly ResourceRoutes[] = [
   jobTypeRoutes,
   softwareRoutes,
   jobQueueRoutes,
+  jobGroupRoutes,
 ];
