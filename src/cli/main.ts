@@ -4,9 +4,10 @@
  */
 import { exitCodeFor } from './errors.js';
 import { processIO, type CliIO } from './io.js';
+import { nodesetCommand } from './commands/nodeset.js';
 import { buildProgram, type CommandModule } from './program.js';
 
-const modules: readonly CommandModule[] = [];
+const modules: readonly CommandModule[] = [nodesetCommand];
 
 export async function main(argv: readonly string[], io: CliIO = processIO()): Promise<number> {
   const program = buildProgram(io, modules);

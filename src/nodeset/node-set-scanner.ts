@@ -132,8 +132,7 @@ function amendLeadingDigits(outer: string, inner: string): [string, string] {
   const outerstrip = rstripDigits(outer);
   if (outerstrip.length < outer.length) {
     const digits = outer.slice(outerstrip.length);
-    inner = RangeSet.parse(inner)
-      .contiguous()
+    inner = [...RangeSet.parse(inner).contiguous()]
       .map((sub) =>
         sub
           .toString()

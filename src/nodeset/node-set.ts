@@ -199,21 +199,19 @@ export class NodeSet extends NodeSetBase {
   }
 
   /** One set per run of contiguous indexes of one pattern (nD: split along every axis). */
-  contiguous(): NodeSet[] {
-    const out: NodeSet[] = [];
+  *contiguous(): Generator<NodeSet> {
     for (const { pattern, set } of this.sortedEntries()) {
       if (set === null || set.isEmpty()) {
         const one = new NodeSet();
         one.addNew(pattern, null);
-        out.push(one);
+        yield one;
         continue;
       }
       for (const piece of set.contiguous()) {
         const one = new NodeSet();
         one.addNew(pattern, piece);
-        out.push(one);
+        yield one;
       }
     }
-    return out;
   }
 }

@@ -172,7 +172,7 @@ export class RangeSetND {
   }
 
   /** Contiguous pieces, splitting each axis in turn (ClusterShell's RangeSetND.contiguous). */
-  contiguous(): RangeSetND[] {
+  *contiguous(): Generator<RangeSetND> {
     let veclist: Vector[] = this.vectors().slice();
     const dim = this.dim();
     for (let d = 0; d < dim; d++) {
@@ -186,7 +186,7 @@ export class RangeSetND {
       }
       veclist = next;
     }
-    return veclist.map((vec) => RangeSetND.fromVectors([vec]));
+    for (const vec of veclist) yield RangeSetND.fromVectors([vec]);
   }
 
   isSuperset(other: RangeSetND): boolean {

@@ -22,7 +22,7 @@ import {
   type IntervalList,
 } from './interval-list.js';
 import { classEnd, elementOf, formatPadded, lengthOf, ordinalOfString, rangeOrdinals } from './range-element.js';
-import { foldSlices } from './range-set-fold.js';
+import { foldSlices, type FoldedSlice } from './range-set-fold.js';
 import { parseRangeSet } from './range-set-parse.js';
 
 /** ClusterShell's "autostep off" marker (a threshold no run can reach). */
@@ -218,13 +218,18 @@ export class RangeSet implements Iterable<string> {
    * ClusterShell, a last stepped run that meets this set's autostep comes out as one piece, and a run
    * ending at -1 is refused ("Invalid range upper limit (0)").
    */
-  contiguous(): RangeSet[] {
-    return foldSlices(this.intervals(), AUTOSTEP_DISABLED, this.autostepRaw).map((s) => {
+  *contiguous(): Generator<RangeSet> {
+    for (const s of foldSlices(this.intervals(), AUTOSTEP_DISABLED, this.autostepRaw)) {
       if (s.stop === 0) throw new NodeSetValueError('Invalid range upper limit (0)');
       const raw: number[] = [];
       rangeOrdinals(s.start, s.stop, s.step, s.pad, '', (lo, hi) => raw.push(lo, hi));
-      return RangeSet.fromIntervals(normaliseIntervals(raw));
-    });
+      yield RangeSet.fromIntervals(normaliseIntervals(raw));
+    }
+  }
+
+  /** The folded runs (values, not strings): what ClusterShell's `slices()` gives, used by `nodeset -I`. */
+  slices(): FoldedSlice[] {
+    return foldSlices(this.intervals(), this.autostepRaw, this.autostepRaw);
   }
 
   /** The folded form, e.g. `1-3,5,010-012`, with `a-b/step` runs when autostep allows. */
