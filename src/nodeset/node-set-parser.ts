@@ -12,7 +12,13 @@ import {
 } from './errors.js';
 import type { GroupResolver } from './groups/group-resolver.js';
 import { NodeSetBase } from './node-set-base.js';
-import { scanNodeSetString, scanSingle, type ScannedItem, type SetOperator } from './node-set-scanner.js';
+import {
+  escapePercent,
+  scanNodeSetString,
+  scanSingle,
+  type ScannedItem,
+  type SetOperator,
+} from './node-set-scanner.js';
 import { pyStrip } from './python-text.js';
 
 /** Group values naming groups that name groups...: ClusterShell hits Python's recursion limit. */
@@ -79,7 +85,7 @@ export class NodeSetParser {
 
   /** One name, without operators or brackets (used to re-fold formatted names). */
   parseSingle(name: string, autostep: number | null): NodeSetBase {
-    return itemSet(scanSingle(pyStrip(name), autostep), false);
+    return itemSet(scanSingle(escapePercent(pyStrip(name)), autostep), false);
   }
 
   private parseString(text: string, autostep: number | null, namespace?: string): NodeSetBase {
@@ -91,7 +97,7 @@ export class NodeSetParser {
       let allNodesCache: string[] | undefined;
       const nodeset = new NodeSetBase();
       const resolver = this.resolver;
-      for (const item of scanNodeSetString(pyStrip(text), autostep)) {
+      for (const item of scanNodeSetString(escapePercent(pyStrip(text)), autostep)) {
         const { pattern } = item;
         if (resolver && pattern.parts[0]!.startsWith('@')) {
           const group = new NodeSetBase();
@@ -109,7 +115,7 @@ export class NodeSetParser {
             for (const node of remaining) {
               if (!re.test(node)) continue;
               remaining.delete(node);
-              matches.updateBase(itemSet(scanSingle(node, autostep), false));
+              matches.updateBase(itemSet(scanSingle(escapePercent(node), autostep), false));
             }
           }
           apply(nodeset, item.op, matches);
@@ -154,7 +160,9 @@ export class NodeSetParser {
   groupList(namespace?: string): string[] {
     const names = new NodeSetBase();
     for (const raw of this.resolver!.groupList(namespace)) {
-      for (const item of scanNodeSetString(pyStrip(raw), null)) apply(names, item.op, itemSet(item, false));
+      for (const item of scanNodeSetString(escapePercent(pyStrip(raw)), null)) {
+        apply(names, item.op, itemSet(item, false));
+      }
     }
     return [...names];
   }

@@ -31,7 +31,19 @@ function isAsciiDigit(c: number): boolean {
   return c >= 0x30 && c <= 0x39;
 }
 
-/** ClusterShell's `_scan_string_single`: split a name into non-digit and digit runs. */
+/**
+ * ClusterShell scans node set strings with every `%` doubled (its patterns are `%` format strings), and
+ * error messages show that escaped text; the scanner works on escaped strings too.
+ */
+export function escapePercent(s: string): string {
+  return s.includes('%') ? s.replace(/%/g, '%%') : s;
+}
+
+function unescapePercent(s: string): string {
+  return s.includes('%') ? s.replace(/%%/g, '%') : s;
+}
+
+/** ClusterShell's `_scan_string_single`: split an (escaped) name into non-digit and digit runs. */
 export function scanName(name: string, autostep: number | null): ScannedName {
   if (name.length === 0) throw new NodeSetParseError(undefined, 'parse error');
   const parts: string[] = [];
@@ -64,11 +76,11 @@ export function scanName(name: string, autostep: number | null): ScannedName {
       ascii += String(v);
       i += cp > 0xffff ? 2 : 1;
     }
-    parts.push(prefix);
+    parts.push(unescapePercent(prefix));
     prefix = '';
     rangesets.push(indexRangeSet(ascii, name.slice(digitsStart, i), autostep));
   }
-  parts.push(prefix);
+  parts.push(unescapePercent(prefix));
   return { parts, rangesets };
 }
 
@@ -173,7 +185,7 @@ function appendScanned(parts: string[], scanned: ScannedName): void {
   for (let k = 1; k < scanned.parts.length; k++) parts.push(scanned.parts[k]!);
 }
 
-/** ClusterShell's `_scan_string`: the items of a node set string, already stripped. */
+/** ClusterShell's `_scan_string`: the items of a node set string, stripped and escaped. */
 export function scanNodeSetString(input: string, autostep: number | null): ScannedItem[] {
   const items: ScannedItem[] = [];
   let nsstr: string | undefined = input;

@@ -16,7 +16,7 @@ import {
   type GroupResolver,
   type NodeSet,
 } from '../../nodeset/index.js';
-import type { CliIO } from '../io.js';
+import type { CliIO, OutputStream } from '../io.js';
 import { listGroups } from './group-listing.js';
 import { HELP_TEXT } from './nodeset-help.js';
 import { parseNodesetArgs, USAGE, UsageError, type NodesetOptions } from './nodeset-options.js';
@@ -116,8 +116,46 @@ function stage1<S>(
   }
 }
 
+/**
+ * A stdout that stops writing once the reader has gone (`nodeset -e ... | head`): ClusterShell exits 1
+ * quietly on a broken pipe instead of failing with EPIPE.
+ */
+function pipeAwareStdout(stream: OutputStream): { stdout: OutputStream; broken: () => boolean } {
+  let broken = false;
+  const emitter = stream as OutputStream & Partial<Pick<NodeJS.WriteStream, 'on'>>;
+  if (typeof emitter.on === 'function') {
+    emitter.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EPIPE' && err.code !== 'ERR_STREAM_DESTROYED') throw err;
+      broken = true;
+    });
+  }
+  return {
+    stdout: { isTTY: stream.isTTY, write: (chunk: string) => (broken ? false : stream.write(chunk)) },
+    broken: () => broken,
+  };
+}
+
 /** Runs `nodeset` with `argv` (the words after the command name); resolves to the exit code. */
-export async function runNodeset(argv: readonly string[], io: CliIO): Promise<number> {
+export async function runNodeset(argv: readonly string[], cliIO: CliIO): Promise<number> {
+  const pipe = pipeAwareStdout(cliIO.stdout);
+  const io: CliIO = { ...cliIO, stdout: pipe.stdout };
+  const code = await runWith(argv, io);
+  const stream = cliIO.stdout as OutputStream & Partial<NodeJS.WriteStream>;
+  if (typeof stream.once === 'function') {
+    // Output still queued for a slow reader is written (or hits a broken pipe) after this point.
+    if ((stream.writableLength ?? 0) > 0 && !stream.destroyed) {
+      await new Promise((resolve) => {
+        stream.once!('drain', resolve);
+        stream.once!('close', resolve);
+        stream.once!('error', resolve);
+      });
+    }
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  return pipe.broken() ? 1 : code;
+}
+
+async function runWith(argv: readonly string[], io: CliIO): Promise<number> {
   let options: NodesetOptions;
   let args: string[];
   try {
