@@ -27,14 +27,23 @@ export { RangeSet, AUTOSTEP_DISABLED } from './range-set.js';
 export { RangeSetND } from './range-set-nd.js';
 export { groupsOf, regroup, type GroupMembership } from './node-set-groups.js';
 export { GroupResolver, ILLEGAL_GROUP_CHARS, type GroupResolverOptions } from './groups/group-resolver.js';
-export { StaticGroupSource, type GroupSource, type GroupAnswer, type MaybePromise } from './groups/group-source.js';
+export {
+  StaticGroupSource,
+  type GroupSource,
+  type GroupAnswer,
+  type MaybePromise,
+} from './groups/group-source.js';
 export { UpcallGroupSource, type UpcallCommands } from './groups/upcall-group-source.js';
 export {
   createConfigGroupResolver,
   defaultGroupsConfigPaths,
   type GroupsConfigOptions,
 } from './groups/config-group-resolver.js';
-export { createFarmGroupResolver, type FarmAgent, type FarmGroupsOptions } from './groups/farm-group-resolver.js';
+export {
+  createFarmGroupResolver,
+  type FarmAgent,
+  type FarmGroupsOptions,
+} from './groups/farm-group-resolver.js';
 export {
   NodeSetError,
   RangeSetParseError,

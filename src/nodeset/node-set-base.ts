@@ -74,7 +74,9 @@ export class NodeSetBase implements Iterable<string> {
 
   /** Entries in ClusterShell's output order (by pattern string). */
   protected sortedEntries(): PatternEntry[] {
-    this.sortedCache ??= [...this.entries.values()].sort((a, b) => comparePyStrings(a.pattern.key, b.pattern.key));
+    this.sortedCache ??= [...this.entries.values()].sort((a, b) =>
+      comparePyStrings(a.pattern.key, b.pattern.key),
+    );
     return this.sortedCache;
   }
 
@@ -97,7 +99,8 @@ export class NodeSetBase implements Iterable<string> {
   add(pattern: NodePattern, set: RangeEntry, copy = true): void {
     const existing = this.entries.get(pattern.key);
     if (existing) {
-      if ((existing.set === null) !== (set === null)) throw new NodeSetParseError(undefined, 'Invalid operation');
+      if ((existing.set === null) !== (set === null))
+        throw new NodeSetParseError(undefined, 'Invalid operation');
       if (isFilled(existing.set)) updateSet(existing.set, set);
       return;
     }
@@ -169,7 +172,9 @@ export class NodeSetBase implements Iterable<string> {
     const foldAxis =
       this.foldAxis === null
         ? null
-        : this.foldAxis.filter((x) => x >= -dimcnt && x < dimcnt).map((x) => ((x % dimcnt) + dimcnt) % dimcnt);
+        : this.foldAxis
+            .filter((x) => x >= -dimcnt && x < dimcnt)
+            .map((x) => ((x % dimcnt) + dimcnt) % dimcnt);
     for (const vec of set.vectors()) {
       let combos: string[][] = [];
       vec.forEach((rg, axis) => {
@@ -315,7 +320,8 @@ export class NodeSetBase implements Iterable<string> {
   /** @internal A copy of the entries (range sets copied, which folds nD sets like ClusterShell's copy). */
   protected copyEntriesTo(target: NodeSetBase): void {
     const entries = new Map<string, PatternEntry>();
-    for (const [key, { pattern, set }] of this.entries) entries.set(key, { pattern, set: set ? set.copy() : null });
+    for (const [key, { pattern, set }] of this.entries)
+      entries.set(key, { pattern, set: set ? set.copy() : null });
     target.entries = entries;
     target.changed();
     target.foldAxis = this.foldAxis;

@@ -16,7 +16,11 @@ interface GroupHits {
   nodes: NodeSetBase;
 }
 
-function groupHits(set: NodeSet, source: string | undefined, autostep: number | null): Map<string, GroupHits> {
+function groupHits(
+  set: NodeSet,
+  source: string | undefined,
+  autostep: number | null,
+): Map<string, GroupHits> {
   const resolver = set.resolver;
   if (!resolver) throw new NodeSetExternalError('No node group resolver');
   const parser = set.groupParser;
@@ -38,14 +42,17 @@ function groupHits(set: NodeSet, source: string | undefined, autostep: number | 
       }
     } catch (err) {
       if (err instanceof GroupSourceQueryFailedError) {
-        throw new NodeSetExternalError(`Unable to map a group previously listed\n\tFailed command: ${err.message}`);
+        throw new NodeSetExternalError(
+          `Unable to map a group previously listed\n\tFailed command: ${err.message}`,
+        );
       }
       throw err;
     }
   }
   for (const node of set.nodeSets()) {
     let groups: string[];
-    if (members.size) groups = [...members].flatMap(([group, nodes]) => (nodes.isSuperset(node) ? [group] : []));
+    if (members.size)
+      groups = [...members].flatMap(([group, nodes]) => (nodes.isSuperset(node) ? [group] : []));
     else {
       try {
         groups = resolver.nodeGroups(node.toString(), source);
@@ -59,7 +66,11 @@ function groupHits(set: NodeSet, source: string | undefined, autostep: number | 
     for (const group of groups) {
       const hit = hits.get(group);
       if (hit) hit.count++;
-      else hits.set(group, { count: 1, nodes: parser.parse(resolver.groupNodes(group, source).join(','), autostep) });
+      else
+        hits.set(group, {
+          count: 1,
+          nodes: parser.parse(resolver.groupNodes(group, source).join(','), autostep),
+        });
     }
   }
   return hits;

@@ -77,7 +77,8 @@ export class NodeSetParser {
     try {
       return this.parseString(text, autostep);
     } catch (err) {
-      if (err instanceof GroupSourceQueryFailedError) throw new NodeSetParseError(text, err.message, { cause: err });
+      if (err instanceof GroupSourceQueryFailedError)
+        throw new NodeSetParseError(text, err.message, { cause: err });
       if (err instanceof GroupRecursionError) throw new NodeSetParseError(text, err.message);
       throw err;
     }

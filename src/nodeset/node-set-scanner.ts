@@ -6,7 +6,12 @@
  *     (`node0[1-3]` is `node[01-03]`, `n[1-2]0` is `n[10-20/10]`);
  *   - every other digit run in a name is a one-element dimension (`node12-ib0` is 2D).
  */
-import { NodeSetLimitError, NodeSetParseError, NodeSetParseRangeError, RangeSetParseError } from './errors.js';
+import {
+  NodeSetLimitError,
+  NodeSetParseError,
+  NodeSetParseRangeError,
+  RangeSetParseError,
+} from './errors.js';
 import { patternOf, type NodePattern } from './node-pattern.js';
 import { digitValue, pyLength, pyLStrip, pyRStrip } from './python-text.js';
 import { MAX_DIGITS, ordinalOfString } from './range-element.js';
@@ -104,7 +109,10 @@ function rangesFor(rangesets: RangeSet[], autostep: number | null): RangeSet | R
 }
 
 /** A single name as a (pattern, ranges) item. */
-export function scanSingle(name: string, autostep: number | null): { pattern: NodePattern; ranges: ScannedItem['ranges'] } {
+export function scanSingle(
+  name: string,
+  autostep: number | null,
+): { pattern: NodePattern; ranges: ScannedItem['ranges'] } {
   const { parts, rangesets } = scanName(name, autostep);
   return { pattern: patternOf(parts), ranges: rangesFor(rangesets, autostep) };
 }
@@ -239,7 +247,6 @@ export function scanNodeSetString(input: string, autostep: number | null): Scann
         }
         bracketIdx = sfx.indexOf('[');
         next = nextOp(sfx);
-        nextOpCode = next.op;
         if (sfx.length > 0 && sfx[0] === '[') throw new NodeSetParseError(sfx, 'illegal reopening bracket');
         parts.push('');
         try {

@@ -20,9 +20,15 @@ const positiveItem = fc.oneof(
 );
 // Negative indexes exist only inside brackets: `n[-1]` expands to `n-1`, a different pattern, so they
 // take part in the algebra properties but not in the expand/fold round trips.
-const rangeItem = fc.oneof(positiveItem, positiveItem, fc.integer({ min: 1, max: 12 }).map((n) => `-${n}`));
+const rangeItem = fc.oneof(
+  positiveItem,
+  positiveItem,
+  fc.integer({ min: 1, max: 12 }).map((n) => `-${n}`),
+);
 const rangeSetString = fc.array(rangeItem, { minLength: 1, maxLength: 4 }).map((items) => items.join(','));
-const positiveRangeSet = fc.array(positiveItem, { minLength: 1, maxLength: 4 }).map((items) => items.join(','));
+const positiveRangeSet = fc
+  .array(positiveItem, { minLength: 1, maxLength: 4 })
+  .map((items) => items.join(','));
 const prefix = fc.constantFrom('n', 'node', 'a', '');
 function nodeSets(ranges: fc.Arbitrary<string>) {
   const oneDim = fc.tuple(prefix, ranges).map(([p, r]) => `${p}[${r}]`);
@@ -87,7 +93,11 @@ describe('node set properties', () => {
         expect(A.union(B).equals(B.union(A))).toBe(true);
         expect(A.intersection(B).equals(B.intersection(A))).toBe(true);
         expect(A.union(B).length).toBe(A.length + B.length - A.intersection(B).length);
-        expect(A.union(B).intersection(C).equals(A.intersection(C).union(B.intersection(C)))).toBe(true);
+        expect(
+          A.union(B)
+            .intersection(C)
+            .equals(A.intersection(C).union(B.intersection(C))),
+        ).toBe(true);
         expect(A.symmetricDifference(B).equals(A.difference(B).union(B.difference(A)))).toBe(true);
         // the string operators (left to right, no precedence) agree with the methods
         const [a1, b1, c1] = [NodeSet.parse(a[0]!), NodeSet.parse(b[0]!), NodeSet.parse(c[0]!)];

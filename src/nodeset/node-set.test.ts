@@ -47,7 +47,12 @@ describe('NodeSet folding', () => {
 
   it('expands vector by vector, in the folded order', () => {
     expect(expand('x[1-3]y[1-3]!x2y2').join(' ')).toBe('x1y1 x1y2 x1y3 x3y1 x3y2 x3y3 x2y1 x2y3');
-    expect(expand('rack[1-2]node[01-02]')).toEqual(['rack1node01', 'rack1node02', 'rack2node01', 'rack2node02']);
+    expect(expand('rack[1-2]node[01-02]')).toEqual([
+      'rack1node01',
+      'rack1node02',
+      'rack2node01',
+      'rack2node02',
+    ]);
     expect(expand('n[3,1],m1')).toEqual(['m1', 'n1', 'n3']);
   });
 

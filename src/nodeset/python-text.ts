@@ -137,7 +137,11 @@ export function parsePyInt(text: string, base = 10): number | undefined {
   }
   const prefix = s.slice(i, i + 2).toLowerCase();
   let underscoreOk = false;
-  if ((base === 16 && prefix === '0x') || (base === 8 && prefix === '0o') || (base === 2 && prefix === '0b')) {
+  if (
+    (base === 16 && prefix === '0x') ||
+    (base === 8 && prefix === '0o') ||
+    (base === 2 && prefix === '0b')
+  ) {
     i += 2;
     underscoreOk = true;
   }

@@ -64,7 +64,8 @@ export function foldSlices(
         curPad = len;
       } else {
         const stop = paddingMismatch ? lastIdx + 1 : lastIdx - step + 1;
-        for (let j = curStart; j < stop; j += step) out.push({ start: j, stop: j + 1, step: 1, pad: padOf() });
+        for (let j = curStart; j < stop; j += step)
+          out.push({ start: j, stop: j + 1, step: 1, pad: padOf() });
         if (paddingMismatch) {
           curStart = idx;
           curPadded = padded;

@@ -21,7 +21,14 @@ import {
   xorIntervals,
   type IntervalList,
 } from './interval-list.js';
-import { classEnd, elementOf, formatPadded, lengthOf, ordinalOfString, rangeOrdinals } from './range-element.js';
+import {
+  classEnd,
+  elementOf,
+  formatPadded,
+  lengthOf,
+  ordinalOfString,
+  rangeOrdinals,
+} from './range-element.js';
 import { foldSlices, type FoldedSlice } from './range-set-fold.js';
 import { parseRangeSet } from './range-set-parse.js';
 

@@ -96,7 +96,9 @@ describe('drover nodeset', () => {
   it('prints ClusterShell-compatible help and version', async () => {
     const help = await nodeset(['--help']);
     expect(help.stdout).toMatch(/^Usage: nodeset \[COMMAND\] \[OPTIONS\] \[ns1 \[-ixX\] ns2\|\.\.\.\]\n/);
-    expect(help.stdout).toContain('  --axis=RANGESET     fold along these axis only (axis 1..n for nD nodeset)\n');
+    expect(help.stdout).toContain(
+      '  --axis=RANGESET     fold along these axis only (axis 1..n for nD nodeset)\n',
+    );
     expect(await nodeset(['--version'])).toEqual({ code: 0, stdout: 'nodeset 1.9.1\n', stderr: '' });
   });
 

@@ -25,7 +25,11 @@ function pieces(messy: boolean) {
     {
       weight: 1,
       arbitrary: fc
-        .tuple(fc.integer({ min: 0, max: 30 }), fc.integer({ min: 1, max: 30 }), fc.integer({ min: 1, max: 5 }))
+        .tuple(
+          fc.integer({ min: 0, max: 30 }),
+          fc.integer({ min: 1, max: 30 }),
+          fc.integer({ min: 1, max: 5 }),
+        )
         .map(([lo, span, step]) => `${lo}-${lo + span}/${step}`),
     },
     { weight: 1, arbitrary: fc.integer({ min: 1, max: 9 }).map((n) => `-${n}`) },
@@ -46,7 +50,16 @@ function pieces(messy: boolean) {
     .tuple(prefix, dimension, fc.constantFrom('', '', 'y', '-ib', 'p', 'b'), dimension)
     .map(([p, d1, mid, d2]) => (mid ? `${p}${d1}${mid}${d2}` : `${p}${d1}`))
     .filter((s) => s.length > 0);
-  const broken = fc.constantFrom('n[1-2', 'n]1', 'n[1-4][3-4]', 'n[1-2]0[3]', 'a,', '!a', 'a,,b', 'n00[1-4/2]0');
+  const broken = fc.constantFrom(
+    'n[1-2',
+    'n]1',
+    'n[1-4][3-4]',
+    'n[1-2]0[3]',
+    'a,',
+    '!a',
+    'a,,b',
+    'n00[1-4/2]0',
+  );
   const group = fc.constantFrom(
     '@io',
     '@io[1-3]',
@@ -65,7 +78,10 @@ function pieces(messy: boolean) {
     { weight: messy ? 2 : 0, arbitrary: broken },
   );
   const nodeSetExpr = fc
-    .tuple(operand, fc.array(fc.tuple(fc.constantFrom(',', ',', ',', '!', '&', '^'), operand), { maxLength: 3 }))
+    .tuple(
+      operand,
+      fc.array(fc.tuple(fc.constantFrom(',', ',', ',', '!', '&', '^'), operand), { maxLength: 3 }),
+    )
     .map(([first, rest]) => first + rest.map(([op, x]) => op + x).join(''));
   const nameFormats = messy
     ? fc.constantFrom('%d', '%x', '%c', 'x', '%', '%(a)s', '%s%s', '%y')
@@ -77,7 +93,10 @@ function pieces(messy: boolean) {
     ...[' ', ',', '\\n', '\\t', '', '::', '\\x41', '\\101'],
     ...(messy ? ['\\', "'", '\\x4', "a''' '''b"] : []),
   );
-  const autosteps = fc.constantFrom(...['2', '3', '4', '0', '50%', 'auto'], ...(messy ? ['x', '1.5', '5%%', ''] : []));
+  const autosteps = fc.constantFrom(
+    ...['2', '3', '4', '0', '50%', 'auto'],
+    ...(messy ? ['x', '1.5', '5%%', ''] : []),
+  );
   return { rangeSet, nodeName, nodeSetExpr, nameFormats, countFormats, separators, autosteps };
 }
 
@@ -98,10 +117,15 @@ function caseOf(messy: boolean): fc.Arbitrary<Case> {
       nameFormat: fc.option(p.nameFormats, { freq: 3, nil: undefined }),
       countFormat: fc.option(p.countFormats, { freq: 3, nil: undefined }),
       slice: fc.option(fc.constantFrom('0', '0-2', '1,3-4', '-1', '5-100', ''), { freq: 4, nil: undefined }),
-      split: fc.option(fc.constantFrom('--split=2', '--split=3', '--contiguous'), { freq: 3, nil: undefined }),
+      split: fc.option(fc.constantFrom('--split=2', '--split=3', '--contiguous'), {
+        freq: 3,
+        nil: undefined,
+      }),
       axis: fc.option(fc.constantFrom('1', '2', '-1', '1-2', '0'), { freq: 4, nil: undefined }),
       positionals: fc.array(p.nodeSetExpr, { maxLength: 3 }),
-      later: fc.array(fc.tuple(fc.constantFrom('-x', '-i', '-X', '--exclude'), p.nodeSetExpr), { maxLength: 2 }),
+      later: fc.array(fc.tuple(fc.constantFrom('-x', '-i', '-X', '--exclude'), p.nodeSetExpr), {
+        maxLength: 2,
+      }),
       stdinWords: fc.array(p.nodeName, { maxLength: 4 }),
       ranges: fc.array(p.rangeSet, { minLength: 1, maxLength: 3 }),
     })
@@ -137,7 +161,9 @@ const smallRange = fc
   .array(
     fc.oneof(
       fc.integer({ min: 0, max: 6 }).map(String),
-      fc.tuple(fc.integer({ min: 0, max: 6 }), fc.integer({ min: 0, max: 4 })).map(([a, n]) => `${a}-${a + n}`),
+      fc
+        .tuple(fc.integer({ min: 0, max: 6 }), fc.integer({ min: 0, max: 4 }))
+        .map(([a, n]) => `${a}-${a + n}`),
     ),
     { minLength: 1, maxLength: 3 },
   )

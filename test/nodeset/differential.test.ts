@@ -31,7 +31,9 @@ async function mismatches(cases: readonly Case[]) {
     const expected = await runClusterShell(c.args, c.stdin);
     const actual = await runCli(['nodeset', ...c.args], { stdin: c.stdin });
     // A Python traceback is not a message to copy; only its exit status is compared then.
-    const comparable = expected.stderr.includes('Traceback') ? { ...expected, stderr: actual.stderr } : expected;
+    const comparable = expected.stderr.includes('Traceback')
+      ? { ...expected, stderr: actual.stderr }
+      : expected;
     return JSON.stringify(actual) === JSON.stringify(comparable) ? undefined : { case: c, expected, actual };
   });
   return results.filter((m) => m !== undefined);
@@ -44,9 +46,13 @@ describe.skipIf(skipClusterShell)('drover nodeset vs ClusterShell nodeset (diffe
     expect(found.slice(0, 5)).toEqual([]);
   });
 
-  it(`folds ${RUNS / 2} random nD combinations into the same shapes (seed ${SEED})`, { timeout: 240_000 }, async () => {
-    requireClusterShell();
-    const found = await mismatches(fc.sample(ndCase, { seed: SEED, numRuns: RUNS / 2 }));
-    expect(found.slice(0, 5)).toEqual([]);
-  });
+  it(
+    `folds ${RUNS / 2} random nD combinations into the same shapes (seed ${SEED})`,
+    { timeout: 240_000 },
+    async () => {
+      requireClusterShell();
+      const found = await mismatches(fc.sample(ndCase, { seed: SEED, numRuns: RUNS / 2 }));
+      expect(found.slice(0, 5)).toEqual([]);
+    },
+  );
 });

@@ -27,7 +27,8 @@ function message(error: unknown): string {
     return `nodeset: Parse error: ${error.message}`;
   }
   if (error instanceof NodeSetLimitError) return `nodeset: Parse error: ${error.message}`;
-  if (error instanceof GroupResolverIllegalCharError) return `nodeset: Illegal group character: "${error.message}"`;
+  if (error instanceof GroupResolverIllegalCharError)
+    return `nodeset: Illegal group character: "${error.message}"`;
   if (error instanceof GroupResolverConfigError) return `nodeset: Group resolver error: ${error.message}`;
   if (error instanceof GroupResolverSourceError) return `nodeset: Unknown group source: "${error.message}"`;
   if (error instanceof GroupSourceNoUpcallError) {

@@ -16,7 +16,17 @@ describe('nodeset option parsing (optparse rules)', () => {
   });
 
   it('accepts clusters, attached values, abbreviations and --', () => {
-    const { options, args } = run(['-fR', '-S:', '--exc=a', '--exc', 'b', '-xc', '--autostep=50%', '--', '-5']);
+    const { options, args } = run([
+      '-fR',
+      '-S:',
+      '--exc=a',
+      '--exc',
+      'b',
+      '-xc',
+      '--autostep=50%',
+      '--',
+      '-5',
+    ]);
     expect([options.fold, options.rangeset, options.separator]).toEqual([true, true, ':']);
     expect(options.subNodes).toEqual(['a', 'b', 'c']);
     expect(options.autostep).toEqual({ kind: 'percent', factor: 0.5 });
@@ -40,7 +50,10 @@ describe('nodeset option parsing (optparse rules)', () => {
     [['--fold=yes'], '--fold option does not take a value'],
     [['-s', '-x'], "option -s: invalid value: '-x'"],
     [['--split', '08'], "option --split: invalid integer value: '08'"],
-    [['--autostep=x'], "option --autostep: invalid value: 'x', should be node count, node percentage or 'auto'"],
+    [
+      ['--autostep=x'],
+      "option --autostep: invalid value: 'x', should be node count, node percentage or 'auto'",
+    ],
   ])('refuses %j', (argv, message) => {
     expect(() => parseNodesetArgs(argv)).toThrow(UsageError);
     expect(() => parseNodesetArgs(argv)).toThrow(message);

@@ -8,7 +8,8 @@
 import { parsePyFloat, parsePyInt } from '../../nodeset/python-text.js';
 import { pyRepr } from './python-repr.js';
 
-export type Autostep = { kind: 'count'; value: number } | { kind: 'percent'; factor: number } | { kind: 'auto' };
+export type Autostep =
+  { kind: 'count'; value: number } | { kind: 'percent'; factor: number } | { kind: 'auto' };
 
 export interface NodesetOptions {
   groupsource?: string;
@@ -39,9 +40,7 @@ export interface NodesetOptions {
 }
 
 export type ParsedCommandLine =
-  | { kind: 'run'; options: NodesetOptions; args: string[] }
-  | { kind: 'help' }
-  | { kind: 'version' };
+  { kind: 'run'; options: NodesetOptions; args: string[] } | { kind: 'help' } | { kind: 'version' };
 
 /** optparse's `parser.error()`: the CLI prints the usage line, `nodeset: error: <message>`, exits 2. */
 export class UsageError extends Error {}
@@ -109,7 +108,8 @@ function parseOptparseInt(value: string): number | undefined {
 function convert(def: OptionDef, opt: string, value: string): unknown {
   switch (def.type) {
     case 'safestring':
-      if (!value || value.startsWith('-')) throw new UsageError(`option ${opt}: invalid value: ${pyRepr(value)}`);
+      if (!value || value.startsWith('-'))
+        throw new UsageError(`option ${opt}: invalid value: ${pyRepr(value)}`);
       return value;
     case 'int': {
       const n = parseOptparseInt(value);

@@ -55,7 +55,7 @@ describe('Python % formatting', () => {
     expect(() => pyFormat('%d', rs)).toThrow('%d format: a real number is required, not RangeSet');
   });
 
-  const failures: [string, FormatValue, typeof Error, string][] = [
+  const failures: [string, FormatValue, new (message: string) => Error, string][] = [
     ['%d', str('n1'), PyTypeError, '%d format: a real number is required, not str'],
     ['%x', str('n1'), PyTypeError, '%x format: an integer is required, not str'],
     ['%f', str('n1'), PyTypeError, 'must be real number, not str'],

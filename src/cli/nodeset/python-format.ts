@@ -117,7 +117,8 @@ function convert(value: FormatValue, conv: string, spec: Spec, index: number): s
     case 'c': {
       let s: string;
       if (value.kind === 'int') {
-        if (value.value < 0 || value.value > 0x10ffff) throw new PyValueError('%c arg not in range(0x110000)');
+        if (value.value < 0 || value.value > 0x10ffff)
+          throw new PyValueError('%c arg not in range(0x110000)');
         s = String.fromCodePoint(value.value);
       } else if (value.kind === 'str' && [...value.value].length === 1) s = value.value;
       else throw new PyTypeError('%c requires int or char');
@@ -179,7 +180,6 @@ export function pyFormat(fmt: string, value: FormatValue): string {
       i++;
       continue;
     }
-    let arg: FormatValue | undefined;
     if (fmt[i] === '(') {
       let depth = 1;
       let j = i + 1;
@@ -192,7 +192,15 @@ export function pyFormat(fmt: string, value: FormatValue): string {
       if (!isMapping) throw new PyTypeError('format requires a mapping');
       throw new PyTypeError(`${typeName(value)} indices must be integers`);
     }
-    const spec: Spec = { ljust: false, sign: false, blank: false, alt: false, zero: false, width: -1, prec: -1 };
+    const spec: Spec = {
+      ljust: false,
+      sign: false,
+      blank: false,
+      alt: false,
+      zero: false,
+      width: -1,
+      prec: -1,
+    };
     for (; i < fmt.length; i++) {
       const c = fmt[i];
       if (c === '-') spec.ljust = true;
@@ -231,8 +239,7 @@ export function pyFormat(fmt: string, value: FormatValue): string {
     if (i < fmt.length && 'hlL'.includes(fmt[i]!)) i++;
     if (i >= fmt.length) throw new PyValueError('incomplete format');
     const conv = String.fromCodePoint(fmt.codePointAt(i)!);
-    arg ??= nextArg();
-    out += convert(arg, conv, spec, i);
+    out += convert(nextArg(), conv, spec, i);
     i += conv.length;
   }
   if (!used && !isMapping) throw new PyTypeError('not all arguments converted during string formatting');

@@ -54,7 +54,9 @@ describe('groups.conf resolver', () => {
   it('reports a failed upcall with its command line', async () => {
     const conf = write('groups.conf', '[s]\nmap: exit 3\n');
     const resolver = createConfigGroupResolver({ paths: [conf] });
-    await expect(resolver.settle(() => resolver.groupNodes('x'))).rejects.toThrow(GroupSourceQueryFailedError);
+    await expect(resolver.settle(() => resolver.groupNodes('x'))).rejects.toThrow(
+      GroupSourceQueryFailedError,
+    );
     await expect(NodeSet.resolve('@x', { resolver })).rejects.toThrow('exit 3: "@x"');
   });
 
@@ -82,7 +84,9 @@ describe('groups.conf resolver', () => {
     write('groups.d/a.yaml', '- not\n- a mapping\n');
     expect(() => createConfigGroupResolver({ paths: [conf] }).sourceNames()).toThrow('base is not a dict');
     write('groups.d/a.yaml', 'src:\n  yes: node1\n');
-    expect(() => createConfigGroupResolver({ paths: [conf] }).sourceNames()).toThrow('group name true not a string');
+    expect(() => createConfigGroupResolver({ paths: [conf] }).sourceNames()).toThrow(
+      'group name true not a string',
+    );
     write('groups.d/a.yaml', 'src:\n  g: node1\n');
     write('groups.d/b.yaml', 'src:\n  g: node2\n');
     expect(() => createConfigGroupResolver({ paths: [conf] }).sourceNames()).toThrow(NodeSetValueError);
@@ -108,9 +112,16 @@ describe('groups.conf syntax', () => {
   it('reads options, continuations, comments and DEFAULT like configparser', () => {
     const ini = new IniConfig();
     ini.readString(
-      ['# comment', '[DEFAULT]', 'list = echo all', '[s]', 'Map: echo', '  continued', '; note', 'x: %(list)s %%'].join(
-        '\n',
-      ),
+      [
+        '# comment',
+        '[DEFAULT]',
+        'list = echo all',
+        '[s]',
+        'Map: echo',
+        '  continued',
+        '; note',
+        'x: %(list)s %%',
+      ].join('\n'),
     );
     expect(ini.sections()).toEqual(['s']);
     expect(ini.get('s', 'map', true)).toBe('echo\ncontinued');

@@ -39,7 +39,8 @@ export function createFarmGroupResolver(options: FarmGroupsOptions): GroupResolv
   const hosts = (keep: (agent: FarmAgent) => boolean) => async (): Promise<GroupAnswer> =>
     (await agents()).filter(keep).map((a) => a.hostname);
   const allHosts = hosts(() => true);
-  const byHost = async (node: string): Promise<FarmAgent[]> => (await agents()).filter((a) => a.hostname === node);
+  const byHost = async (node: string): Promise<FarmAgent[]> =>
+    (await agents()).filter((a) => a.hostname === node);
   const distinct = (values: Iterable<string>): string[] => [...new Set(values)].sort();
 
   const farm: GroupSource = {

@@ -104,7 +104,12 @@ describe('GroupResolver', () => {
 
 describe('group membership', () => {
   const resolver = new GroupResolver([
-    new StaticGroupSource('local', { io1: 'node[1-2]', io2: 'node[3-4]', io3: 'node[5-6]', all: 'node[1-6]' }),
+    new StaticGroupSource('local', {
+      io1: 'node[1-2]',
+      io2: 'node[3-4]',
+      io3: 'node[5-6]',
+      all: 'node[1-6]',
+    }),
   ]);
 
   it('regroups with the largest fully contained groups', () => {

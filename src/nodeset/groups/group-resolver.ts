@@ -165,7 +165,11 @@ export class GroupResolver {
     throw new GroupResolutionPendingError(source.name);
   }
 
-  private ask(namespace: string | undefined, upcall: 'map' | 'list' | 'all' | 'reverse', arg = ''): GroupAnswer {
+  private ask(
+    namespace: string | undefined,
+    upcall: 'map' | 'list' | 'all' | 'reverse',
+    arg = '',
+  ): GroupAnswer {
     const source = this.source(namespace);
     const method = source[upcall];
     if (!method) throw new GroupSourceNoUpcallError(upcall, source.name);
@@ -176,7 +180,8 @@ export class GroupResolver {
   private static nodeItems(raw: GroupAnswer): string[] {
     const text = typeof raw === 'string' ? raw : raw.join(',');
     const items: string[] = [];
-    for (const line of pySplitLines(text)) for (const item of pySplitWhitespace(pyStrip(line))) items.push(item);
+    for (const line of pySplitLines(text))
+      for (const item of pySplitWhitespace(pyStrip(line))) items.push(item);
     return items;
   }
 

@@ -97,7 +97,8 @@ export class IniConfig {
       option = name;
       section.set(name, [match[3]!.trim()]);
     });
-    if (errors.length) throw new IniConfigError(`Source contains parsing errors: '${source}'\n${errors.join('\n')}`);
+    if (errors.length)
+      throw new IniConfigError(`Source contains parsing errors: '${source}'\n${errors.join('\n')}`);
   }
 
   /** Section names in order of appearance, without DEFAULT. */
@@ -111,7 +112,9 @@ export class IniConfig {
 
   hasOption(section: string, option: string): boolean {
     const key = option.toLowerCase();
-    return !!this.sectionMap.get(section)?.has(key) || (this.sectionMap.has(section) && this.defaults.has(key));
+    return (
+      !!this.sectionMap.get(section)?.has(key) || (this.sectionMap.has(section) && this.defaults.has(key))
+    );
   }
 
   private rawValue(section: string, option: string): string {
@@ -119,7 +122,8 @@ export class IniConfig {
     if (!values) throw new GroupResolverConfigError(`No section: '${section}'`);
     const key = option.toLowerCase();
     const value = values.get(key) ?? this.defaults.get(key);
-    if (value === undefined) throw new GroupResolverConfigError(`No option '${key}' in section: '${section}'`);
+    if (value === undefined)
+      throw new GroupResolverConfigError(`No option '${key}' in section: '${section}'`);
     return value.join('\n').trimEnd();
   }
 
@@ -130,7 +134,8 @@ export class IniConfig {
   }
 
   private interpolate(section: string, option: string, value: string, depth: number): string {
-    if (depth > 10) throw new IniConfigError(`Recursion limit exceeded in value substitution: option '${option}'`);
+    if (depth > 10)
+      throw new IniConfigError(`Recursion limit exceeded in value substitution: option '${option}'`);
     let out = '';
     for (let i = 0; i < value.length; i++) {
       const c = value[i];

@@ -56,10 +56,14 @@ export function loadYamlGroupSources(filename: string): GroupSource[] {
   for (const pair of root.items) {
     const name = keyName(pair.key);
     if (name === undefined) {
-      throw new GroupResolverConfigError(`${filename}: group source ${describe(pair.key)} not a string (add quotes?)`);
+      throw new GroupResolverConfigError(
+        `${filename}: group source ${describe(pair.key)} not a string (add quotes?)`,
+      );
     }
     if (!isMap(pair.value)) {
-      throw new GroupResolverConfigError(`${filename}: invalid content (group source '${name}' is not a dict)`);
+      throw new GroupResolverConfigError(
+        `${filename}: invalid content (group source '${name}' is not a dict)`,
+      );
     }
     const groups = new Map<string, GroupAnswer>();
     for (const item of pair.value.items) {
