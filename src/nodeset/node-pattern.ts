@@ -12,6 +12,8 @@ export interface NodePattern {
 }
 
 const interned = new Map<string, NodePattern>();
+/** The last pattern returned: names read from a list mostly repeat the previous one. */
+let last: NodePattern | undefined;
 
 function escape(part: string): string {
   return part.includes('%') ? part.replace(/%/g, '%%') : part;
@@ -19,6 +21,7 @@ function escape(part: string): string {
 
 /** The pattern with these literal parts (one more part than dimensions); patterns are interned. */
 export function patternOf(parts: readonly string[]): NodePattern {
+  if (last && last.parts.length === parts.length && last.parts.every((p, i) => p === parts[i])) return last;
   const key = parts.length === 1 ? escape(parts[0]!) : parts.map(escape).join('%s');
   let pattern = interned.get(key);
   if (!pattern) {
@@ -26,6 +29,7 @@ export function patternOf(parts: readonly string[]): NodePattern {
     if (interned.size > 100_000) interned.clear();
     interned.set(key, pattern);
   }
+  last = pattern;
   return pattern;
 }
 

@@ -66,20 +66,16 @@ export function scanName(name: string, autostep: number | null): ScannedName {
     prefix += name.slice(start, i);
     if (i >= n) break;
     const digitsStart = i;
-    let ascii = '';
-    while (i < n) {
-      const c = name.charCodeAt(i);
-      if (isAsciiDigit(c)) {
-        ascii += name[i];
-        i++;
-        continue;
-      }
-      if (c < 0x80) break;
+    while (i < n && isAsciiDigit(name.charCodeAt(i))) i++;
+    let ascii = name.slice(digitsStart, i);
+    // Other Unicode decimal digits count too (Python's \d and int()); they are read as ASCII digits.
+    while (i < n && name.charCodeAt(i) >= 0x80) {
       const cp = name.codePointAt(i)!;
       const v = digitValue(cp);
       if (v < 0) break;
       ascii += String(v);
       i += cp > 0xffff ? 2 : 1;
+      while (i < n && isAsciiDigit(name.charCodeAt(i))) ascii += name[i++];
     }
     parts.push(unescapePercent(prefix));
     prefix = '';

@@ -38,7 +38,7 @@ function readStdin<S>(mode: SetMode<S>, stdin: StdinReader, autostep: number | n
     const hash = line.indexOf('#');
     // ClusterShell cuts at find('#'), which is -1 without a '#': the last character goes (normally '\n').
     const content = pyStrip(hash < 0 ? line.slice(0, -1) : line.slice(0, hash));
-    for (const word of pySplitWhitespace(content)) mode.update(tmp, mode.parse(word, autostep));
+    for (const word of pySplitWhitespace(content)) mode.addWord(tmp, word, autostep);
   }
   return mode.isEmpty(tmp) ? undefined : tmp;
 }

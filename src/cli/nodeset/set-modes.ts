@@ -10,6 +10,8 @@ export interface SetMode<S> {
   create(autostep: number | null): S;
   /** One string, operators and all (`class_set(text, autostep=...)`). */
   parse(text: string, autostep: number | null): S;
+  /** Adds one word read from standard input (`target.update(class_set(word, autostep=...))`). */
+  addWord(target: S, word: string, autostep: number | null): void;
   /** The union of several lines (`class_set.fromlist(lines, autostep=...)`). */
   fromLines(lines: readonly string[], autostep: number | null): S;
   update(target: S, other: S): void;
@@ -26,11 +28,18 @@ export interface SetMode<S> {
   toString(set: S): string;
 }
 
+/** A word without operators, brackets, groups, wildcards or `%`: one node name. */
+const PLAIN_NAME = /^[^,!&^[\]@*?%]+$/;
+
 export function nodeSetMode(resolver: GroupResolver): SetMode<NodeSet> {
   return {
     name: 'NodeSet',
     create: (autostep) => new NodeSet(undefined, { autostep, resolver }),
     parse: (text, autostep) => new NodeSet(text, { autostep, resolver }),
+    addWord: (target, word, autostep) => {
+      if (PLAIN_NAME.test(word)) target.addName(word);
+      else target.update(new NodeSet(word, { autostep, resolver }));
+    },
     fromLines: (lines, autostep) => NodeSet.fromList(lines, { autostep, resolver }),
     update: (t, o) => t.update(o),
     intersectionUpdate: (t, o) => t.intersectionUpdate(o),
@@ -53,6 +62,7 @@ export const rangeSetMode: SetMode<RangeSet> = {
   name: 'RangeSet',
   create: (autostep) => new RangeSet(autostep),
   parse: (text, autostep) => RangeSet.parse(text, autostep),
+  addWord: (target, word, autostep) => target.update(RangeSet.parse(word, autostep)),
   fromLines: (lines, autostep) => {
     const set = new RangeSet(autostep);
     for (const line of lines) set.update(RangeSet.parse(line));

@@ -5,9 +5,18 @@
  * does, so `yes:` is a boolean key and refused like ClusterShell refuses it.
  */
 import { readFileSync } from 'node:fs';
-import { isMap, isNode, isScalar, parseDocument, type Node as YamlNode } from 'yaml';
+import { createRequire } from 'node:module';
+import type * as Yaml from 'yaml';
 import { GroupResolverConfigError, GroupSourceNoUpcallError } from '../errors.js';
 import type { GroupAnswer, GroupSource } from './group-source.js';
+
+// The YAML parser is loaded only when a groups.d file exists: it costs ~25 ms of start-up otherwise.
+const requireModule = createRequire(import.meta.url);
+let yamlModule: typeof Yaml | undefined;
+function yaml(): typeof Yaml {
+  yamlModule ??= requireModule('yaml') as typeof Yaml;
+  return yamlModule;
+}
 
 class YamlGroupSource implements GroupSource {
   constructor(
@@ -31,11 +40,11 @@ class YamlGroupSource implements GroupSource {
 }
 
 function keyName(key: unknown): string | undefined {
-  return isScalar(key) && typeof key.value === 'string' ? key.value : undefined;
+  return yaml().isScalar(key) && typeof key.value === 'string' ? key.value : undefined;
 }
 
 function describe(key: unknown): string {
-  return isScalar(key) ? String(key.value) : String(key);
+  return yaml().isScalar(key) ? String(key.value) : String(key);
 }
 
 function groupValue(value: unknown): GroupAnswer {
@@ -47,9 +56,10 @@ function groupValue(value: unknown): GroupAnswer {
 /** The sources of one YAML file; throws GroupResolverConfigError naming the file on invalid content. */
 export function loadYamlGroupSources(filename: string): GroupSource[] {
   const text = readFileSync(filename, 'utf8');
+  const { isMap, isNode, parseDocument } = yaml();
   const doc = parseDocument(text, { version: '1.1', uniqueKeys: false });
   if (doc.errors.length) throw new GroupResolverConfigError(`${filename}: ${doc.errors[0]!.message}`);
-  const root = doc.contents as YamlNode | null;
+  const root = doc.contents as Yaml.Node | null;
   if (!isMap(root)) throw new GroupResolverConfigError(`${filename}: invalid content (base is not a dict)`);
   const sources: GroupSource[] = [];
   const seen = new Map<string, number>();
