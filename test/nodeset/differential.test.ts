@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { requireClusterShell, runClusterShell, skipClusterShell } from './clustershell.js';
-import { cliCase, ndCase, type Case } from './differential-cases.js';
+import { cliCase, GROUPS_CONF, ndCase, type Case } from './differential-cases.js';
 const SEED = Number(process.env.DROVER_NODESET_DIFF_SEED ?? 20261122);
 const RUNS = Number(process.env.DROVER_NODESET_DIFF_RUNS ?? 300);
 
@@ -44,6 +44,55 @@ describe.skipIf(skipClusterShell)('drover nodeset vs ClusterShell nodeset (diffe
     requireClusterShell();
     const found = await mismatches(fc.sample(cliCase, { seed: SEED, numRuns: RUNS }));
     expect(found.slice(0, 5)).toEqual([]);
+  });
+
+  it('agrees on group commands', { timeout: 120_000 }, async () => {
+    requireClusterShell();
+    const lines = [
+      '--groupsources',
+      '-q --groupsources',
+      '-L',
+      '-LL',
+      '-LLL',
+      '-l -s roles',
+      '-ll -s racks',
+      '-lll -s cpu',
+      '-lG -s cpu',
+      '-l node[1-4]',
+      '-ll node[1-4]',
+      '-lll node[1-6]',
+      '-lll -s rev n[1-4]',
+      '-ll -s racks example[4-5,32-40]',
+      '-f @racks:old',
+      '-f @cpu:hsw',
+      '-f @roles:all',
+      '-e @racks:rack5',
+      '-f @nested',
+      '-f @io[1-3]',
+      '-f @* -x @compute',
+      '-f @@ @@rack',
+      '-f @ @:io @unknown',
+      '-f example* -x *[1-9]',
+      '-f -s racks example2*',
+      '-r node[1-6]',
+      '-r node[1-3]',
+      '-r -s rack node[1-18]',
+      '-r -G -s racks example[0,2,4-5,32-159]',
+      '-r -s rev n[1-6]',
+      '-r -s rev n[1-3]',
+      '-a -f',
+      '-a -s racks -c',
+      '-c -a -x @io',
+      '-R -s racks -f 1-3',
+      '-R -s nosuch -f 1-3',
+      '-s nosuch -f n1',
+      '-f @nosuch:x',
+      '-f @broken:x',
+      '-l -s broken',
+      '-l -s nolist',
+    ];
+    const cases = lines.map((line) => ({ args: ['--groupsconf', GROUPS_CONF, ...line.split(' ')], stdin: '' }));
+    expect(await mismatches(cases)).toEqual([]);
   });
 
   it(
