@@ -70,13 +70,16 @@ function runCommand(argv: string[], stdinFile?: string): Promise<Run> {
   });
 }
 
-const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const median = (values: number[]): number =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 async function timeCommand(args: string[], stdinFile: string | undefined, n: number) {
   const drover: Run[] = [];
   const clustershell: Run[] = [];
   for (let i = 0; i < n; i++) {
-    drover.push(await runCommand([process.execPath, join(root, 'bin/drover.js'), 'nodeset', ...args], stdinFile));
+    drover.push(
+      await runCommand([process.execPath, join(root, 'bin/drover.js'), 'nodeset', ...args], stdinFile),
+    );
     clustershell.push(await runCommand(['/usr/bin/nodeset', ...args], stdinFile));
   }
   return {
@@ -183,7 +186,9 @@ try {
     const n = Math.min(runs, l.runs ?? runs);
     const dr = timeLibrary(l.drover, n);
     const cs = timePython(l.setup, l.python, n);
-    console.log(`${pad(l.name + (n !== runs ? ` (${n} run)` : ''), 50)}  ${num(dr)}  ${num(cs)}       ${ratio(cs, dr)}`);
+    console.log(
+      `${pad(l.name + (n !== runs ? ` (${n} run)` : ''), 50)}  ${num(dr)}  ${num(cs)}       ${ratio(cs, dr)}`,
+    );
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });

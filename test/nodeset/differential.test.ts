@@ -91,7 +91,10 @@ describe.skipIf(skipClusterShell)('drover nodeset vs ClusterShell nodeset (diffe
       '-l -s broken',
       '-l -s nolist',
     ];
-    const cases = lines.map((line) => ({ args: ['--groupsconf', GROUPS_CONF, ...line.split(' ')], stdin: '' }));
+    const cases = lines.map((line) => ({
+      args: ['--groupsconf', GROUPS_CONF, ...line.split(' ')],
+      stdin: '',
+    }));
     expect(await mismatches(cases)).toEqual([]);
   });
 

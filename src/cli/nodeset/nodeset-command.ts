@@ -60,6 +60,7 @@ function checkCommand(options: NodesetOptions): void {
 }
 
 function needsStdin(options: NodesetOptions, args: readonly string[]): boolean {
+  if (options.groupsources) return false;
   if (args.length === 0 && !options.all && !options.list && !options.listall) return true;
   return [...args, ...options.andNodes, ...options.subNodes, ...options.xorNodes].includes('-');
 }
