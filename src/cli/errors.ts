@@ -4,7 +4,8 @@
  * DROVER_DEBUG=1).
  */
 import { CommanderError } from 'commander';
-import { ConfigError, DroverError } from '../core/errors.js';
+import { ConfigError, DroverError, ValidationError } from '../core/errors.js';
+import { ClientError } from './client/client-errors.js';
 import { CliExit, type CliIO } from './io.js';
 
 export function exitCodeFor(err: unknown, io: CliIO): number {
@@ -16,9 +17,14 @@ export function exitCodeFor(err: unknown, io: CliIO): number {
     // Commander has already printed help, the version or its own error message.
     return err.exitCode;
   }
-  if (err instanceof ConfigError) {
+  if (err instanceof ConfigError || err instanceof ValidationError) {
+    // A bad configuration or a bad value on the command line: a usage error.
     io.stderr.write(`drover: ${err.message}\n`);
     return 2;
+  }
+  if (err instanceof ClientError) {
+    io.stderr.write(`drover: ${err.message}\n`);
+    return err.exitCode;
   }
   if (err instanceof DroverError) {
     io.stderr.write(`drover: ${err.message}\n`);

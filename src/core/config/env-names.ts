@@ -46,7 +46,8 @@ export const DROVER_ENV_PREFIX = 'DROVER_';
  * DROVER_ variables that are not configuration keys, so the loader neither applies them nor reports them
  * as unknown. A component that reads its own DROVER_ variable adds it here.
  */
-const NON_CONFIG_ENV = new Set(['DROVER_CONFIG', 'DROVER_DEBUG']);
+// DROVER_TOKEN: the API token of client commands and agents. (DROVER_MASTER is the configuration key `master`.)
+const NON_CONFIG_ENV = new Set(['DROVER_CONFIG', 'DROVER_DEBUG', 'DROVER_TOKEN']);
 const NON_CONFIG_ENV_PREFIXES = ['DROVER_TEST_'];
 
 export function isNonConfigEnv(name: string): boolean {
