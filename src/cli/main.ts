@@ -9,6 +9,7 @@ import { exitCodeFor } from './errors.js';
 import { processIO, type CliIO } from './io.js';
 import { nodesetCommand } from './commands/nodeset.js';
 import { loginCommands } from './commands/login.js';
+import { catalogCommands } from './commands/catalog.js';
 import { buildProgram, type CommandModule } from './program.js';
 
 // One command module per line (merge-friendly), in the order `drover --help` lists them.
@@ -19,6 +20,7 @@ const modules: readonly CommandModule[] = [
   configCommands,
   nodesetCommand,
   loginCommands,
+  catalogCommands,
 ];
 
 export async function main(argv: readonly string[], io: CliIO = processIO()): Promise<number> {

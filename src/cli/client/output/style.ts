@@ -65,6 +65,7 @@ export function createStyle(stream: OutputStream, env: NodeJS.ProcessEnv): Style
   return { ...style, state: (text) => (byState[text] ?? plain)(text) };
 }
 
+// eslint-disable-next-line no-control-regex -- matching escape sequences is the point
 const ANSI = /\u001b\[[0-9;]*m/g;
 
 /** The width of text as a terminal shows it (escape sequences take no room). */
