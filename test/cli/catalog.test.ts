@@ -53,7 +53,7 @@ describe('drover queues', () => {
 describe('drover software', () => {
   it('lists software with versions by rank (default marked) and shows one', async () => {
     const list = await runCli(['software'], { env: m.env('artist') });
-    expect(list.stdout.split('\n')[1]).toMatch(/^ 1  blender\s+3\.4 4\.2\*$/);
+    expect(list.stdout.split('\n')[1]).toMatch(/^ 1 {2}blender\s+3\.4 4\.2\*$/);
     const one = await runCli(['software', 'blender'], { env: m.env('artist') });
     expect(one.stdout).toMatch(/^blender \(id 1\)\nID\s+VERSION\s+RANK\s+DEFAULT\s+DISCOVERY\n/);
     expect(one.stdout).toMatch(/4\.2\s+200\s+yes\s+-\n$/);
