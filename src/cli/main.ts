@@ -10,6 +10,7 @@ import { processIO, type CliIO } from './io.js';
 import { nodesetCommand } from './commands/nodeset.js';
 import { loginCommands } from './commands/login.js';
 import { catalogCommands } from './commands/catalog.js';
+import { upCommand } from './commands/up.js';
 import { buildProgram, type CommandModule } from './program.js';
 
 // One command module per line (merge-friendly), in the order `drover --help` lists them.
@@ -21,6 +22,7 @@ const modules: readonly CommandModule[] = [
   nodesetCommand,
   loginCommands,
   catalogCommands,
+  upCommand,
 ];
 
 export async function main(argv: readonly string[], io: CliIO = processIO()): Promise<number> {
