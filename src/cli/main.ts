@@ -2,11 +2,12 @@
  * Entry point of the `drover` binary: `main(argv, io)` runs one command and resolves to its exit code.
  * Tests call it in-process with in-memory streams.
  */
+import { agentCommands } from '../agent/cli/index.js';
 import { exitCodeFor } from './errors.js';
 import { processIO, type CliIO } from './io.js';
 import { buildProgram, type CommandModule } from './program.js';
 
-const modules: readonly CommandModule[] = [];
+const modules: readonly CommandModule[] = [...agentCommands];
 
 export async function main(argv: readonly string[], io: CliIO = processIO()): Promise<number> {
   const program = buildProgram(io, modules);

@@ -32,6 +32,12 @@ export class NetworkError extends Error {
 const httpAgent = new HttpAgent({ keepAlive: true, maxSockets: 8 });
 const httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets: 8 });
 
+/** Closes idle keep-alive connections so a stopping process is not held open by them. */
+export function closeIdleConnections(): void {
+  httpAgent.destroy();
+  httpsAgent.destroy();
+}
+
 export function sendRequest(req: HttpRequest, onResponse?: (res: IncomingMessage) => Promise<Buffer>): Promise<HttpAnswer> {
   return new Promise((resolve, reject) => {
     const isHttps = req.url.protocol === 'https:';

@@ -1,0 +1,8 @@
+/**
+ * The agent's commands for the `drover` CLI: `agent start|stop|status`, `supervisor`, `fakerender` and
+ * `fakework`. Each module imports only what parsing needs; the daemon itself is loaded when it starts.
+ */
+import type { CommandModule } from '../../cli/program.js';
+import { registerAgentCommand } from './agent-command.js';
+
+export const agentCommands: readonly CommandModule[] = [{ register: registerAgentCommand }];
