@@ -4,5 +4,6 @@
  */
 import type { CommandModule } from '../../cli/program.js';
 import { registerAgentCommand } from './agent-command.js';
+import { registerFakerenderCommand } from './fakerender-command.js';
 
-export const agentCommands: readonly CommandModule[] = [{ register: registerAgentCommand }];
+export const agentCommands: readonly CommandModule[] = [{ register: registerAgentCommand }, { register: registerFakerenderCommand }];
