@@ -69,7 +69,8 @@ export function createAgentServer(control: AgentControl, logger: Logger, routes:
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://agent');
-    const path = url.pathname.replace(/\/{2,}/g, '/');
+    // Routes match the path as sent (dot segments are not resolved: `/task_logs/..` is a bad id, not `/`).
+    const path = (req.url ?? '/').split('?')[0]!.replace(/\/{2,}/g, '/');
     const ctx: RequestContext = {
       req,
       res,
