@@ -3,7 +3,7 @@
  * port 0 on loopback, the fake (or real) master's URL and token, and short retry delays.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { agentRequest, type AgentAnswer } from './fake-master.js';
@@ -47,6 +47,9 @@ export class AgentProcess {
 
   static start(options: AgentProcessOptions): AgentProcess {
     const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'drover-agent-'));
+    // $temp (job type cache, job type temp dirs) is private to each test agent unless a test shares it.
+    const temp = join(dataDir, 'tmp');
+    mkdirSync(temp, { recursive: true });
     const args = [
       'agent', 'start', '-n',
       '--data-dir', dataDir,
@@ -60,7 +63,7 @@ export class AgentProcess {
       '--shutdown-timeout', '5',
       ...(options.args ?? []),
     ];
-    return new AgentProcess(dataDir, args, options.env ?? {});
+    return new AgentProcess(dataDir, args, { TMPDIR: temp, ...options.env });
   }
 
   get pid(): number {

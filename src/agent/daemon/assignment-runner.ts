@@ -51,6 +51,7 @@ export class AssignmentRunner {
     const logger = ctx.logger.child({ assignment: held.view.id, job: held.view.job.id, jobtype: held.view.jobtype.name });
     let instance: JobType | undefined;
     try {
+      const pathMapping = ctx.pathMapper();
       let cls;
       try {
         cls = await ctx.loader.load(held.view.jobtype.name, held.view.jobtype.version);
@@ -63,7 +64,7 @@ export class AssignmentRunner {
         for (const task of held.view.tasks) this.report(task, { state: 'queued' });
         return;
       }
-      const pathMapper = await ctx.pathMapper();
+      const pathMapper = await pathMapping;
       const host = this.host(logger, pathMapper);
       try {
         instance = new cls(held.view, host);
