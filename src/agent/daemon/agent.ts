@@ -120,7 +120,14 @@ export class Agent implements AgentControl {
 
     this.client = new MasterClient({ masterApi: s.masterApi, token: s.token, version: this.options.version });
     this.journal = Journal.open(s.journalDir);
-    this.outbox = new Outbox({ journal: this.journal, client: this.client, logger: this.logger, baseDelayMs: s.httpRetryDelayMs });
+    this.outbox = new Outbox({
+      journal: this.journal,
+      client: this.client,
+      logger: this.logger,
+      baseDelayMs: s.httpRetryDelayMs,
+      // Back off to at most 30 s (20 × the base delay when that is shorter) so delivery resumes soon.
+      maxDelayMs: Math.min(30_000, Math.max(1000, s.httpRetryDelayMs * 20)),
+    });
     this.loader = new JobTypeLoader({
       cacheDirectory: s.jobtypes.cacheDirectory,
       enableCache: s.jobtypes.enableCache,
@@ -457,10 +464,13 @@ export class Agent implements AgentControl {
     await this.manhole?.close();
     releasePidfile(this.settings.pidfile);
     removeStateFile(this.settings.stateFile);
-    if (this.server) await closeServer(this.server);
     this.lifecycle.moveTo('stopped');
     this.logger.info('agent stopped');
-    this.resolveStopped();
+    // The HTTP server closes a moment later, so a `/stop {"wait": true}` can still answer "stopped".
+    setTimeout(() => {
+      const closing = this.server ? closeServer(this.server) : Promise.resolve();
+      void closing.then(() => this.resolveStopped());
+    }, 100);
   }
 }
 
