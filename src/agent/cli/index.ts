@@ -5,5 +5,10 @@
 import type { CommandModule } from '../../cli/program.js';
 import { registerAgentCommand } from './agent-command.js';
 import { registerFakerenderCommand } from './fakerender-command.js';
+import { registerSupervisorCommand } from './supervisor-command.js';
 
-export const agentCommands: readonly CommandModule[] = [{ register: registerAgentCommand }, { register: registerFakerenderCommand }];
+export const agentCommands: readonly CommandModule[] = [
+  { register: registerAgentCommand },
+  { register: registerSupervisorCommand },
+  { register: registerFakerenderCommand },
+];

@@ -9,9 +9,8 @@ import { pathToFileURL } from 'node:url';
 import type { Logger } from '../../core/logging.js';
 import { checkModuleRoot } from '../jobtypes/module-safety/module-root-check.js';
 import { withRetry, type MasterClient } from '../master-client/master-client.js';
+import { UPDATE_ARCHIVE } from './update-package.js';
 
-/** The file name the supervisor looks for in the drop directory. */
-export const UPDATE_ARCHIVE = 'drover-agent.zip';
 
 export async function downloadUpdate(o: {
   client: MasterClient;
