@@ -60,6 +60,8 @@ export class FakeMaster {
   readonly softwareReports: { agent: string; software: string; version: string; present: boolean }[] = [];
   readonly updates = new Map<string, Buffer>();
   pathMaps: PathMap[] = [];
+  /** Jobs for `drover fakework` (POST /jobs/, GET /jobs/<id>, GET /jobs/<id>/tasks/). */
+  readonly jobs = new Map<number, Record<string, unknown> & { tasks: { id: number; frame: number; state: string }[] }>();
   /** Answer every request with this status (e.g. 503) while set. */
   failWith: number | undefined;
   private server: Server | undefined;
@@ -150,7 +152,7 @@ export class FakeMaster {
     this.received.push(entry);
     if (this.failWith !== undefined) return send(res, this.failWith, { error: 'unavailable' });
     if (req.headers.authorization !== `Bearer ${this.token}`) return send(res, 401, { error: 'authentication required' });
-    if (!/^Drover\/\S+ \(agent\)$/.test(req.headers['user-agent'] ?? '')) return send(res, 400, { error: 'not an agent' });
+    if (!/^Drover\/\S+ \((agent|cli)\)$/.test(req.headers['user-agent'] ?? '')) return send(res, 400, { error: 'unknown client' });
     const path = url.pathname.replace(/^\/api\/v1/, '');
     try {
       this.route(req.method ?? '', path, url, entry, res);
@@ -215,6 +217,24 @@ export class FakeMaster {
       return send(res, 200, { name, version: v.version, code: v.code, classname: v.classname, max_batch: 1 });
     }
     if (path === '/pathmaps/' && method === 'GET') return send(res, 200, this.pathMaps);
+    if (path === '/jobs/' && method === 'POST') {
+      const b = entry.json as { title: string; jobtype: string; start: number; end: number; data?: object };
+      const versions = this.jobtypes.get(b.jobtype);
+      if (!versions) return send(res, 404, `jobtype ${b.jobtype} not found`);
+      const id = this.jobs.size + 1;
+      const tasks = [];
+      for (let f = b.start; f <= b.end; f++) tasks.push({ id: id * 1000 + f, frame: f, state: 'queued' });
+      this.jobs.set(id, { id, title: b.title, by: 1, data: b.data ?? {}, jobtype: b.jobtype, jobtype_version: versions.at(-1)!.version, tasks });
+      return send(res, 201, { ...this.jobs.get(id), tasks: undefined });
+    }
+    if ((m = /^\/jobs\/(\d+)$/.exec(path)) && method === 'GET') {
+      const job = this.jobs.get(Number(m[1]));
+      return job ? send(res, 200, { ...job, tasks: undefined }) : send(res, 404, { error: 'no such job' });
+    }
+    if ((m = /^\/jobs\/(\d+)\/tasks\/$/.exec(path)) && method === 'GET') {
+      const job = this.jobs.get(Number(m[1]));
+      return job ? send(res, 200, job.tasks) : send(res, 404, { error: 'no such job' });
+    }
     if ((m = /^\/agents\/updates\/([^/]+)$/.exec(path)) && method === 'GET') {
       const zip = this.updates.get(decodeURIComponent(m[1]!));
       if (!zip) return send(res, 404, { error: 'no such update' });

@@ -5,10 +5,12 @@
 import type { CommandModule } from '../../cli/program.js';
 import { registerAgentCommand } from './agent-command.js';
 import { registerFakerenderCommand } from './fakerender-command.js';
+import { registerFakeworkCommand } from './fakework-command.js';
 import { registerSupervisorCommand } from './supervisor-command.js';
 
 export const agentCommands: readonly CommandModule[] = [
   { register: registerAgentCommand },
   { register: registerSupervisorCommand },
   { register: registerFakerenderCommand },
+  { register: registerFakeworkCommand },
 ];
