@@ -49,6 +49,8 @@ function login(socket: Socket, settings: ManholeSettings, scope: Record<string, 
           return;
         }
         logger.warn({ remote: socket.remoteAddress }, 'manhole session opened');
+        // Whatever followed the password in the same packet belongs to the REPL.
+        if (buffer) socket.unshift(buffer);
         const repl = startRepl({ input: socket, output: socket, prompt: 'drover> ', terminal: false, useGlobal: false });
         Object.assign(repl.context, scope);
         repl.on('exit', () => socket.end());
