@@ -26,7 +26,8 @@ function setupScript(d) {
   }
   if (d.resolution_x !== undefined) lines.push(`s.render.resolution_x = ${Number(d.resolution_x)}`);
   if (d.resolution_y !== undefined) lines.push(`s.render.resolution_y = ${Number(d.resolution_y)}`);
-  if (d.resolution_percentage !== undefined) lines.push(`s.render.resolution_percentage = ${Number(d.resolution_percentage)}`);
+  if (d.resolution_percentage !== undefined)
+    lines.push(`s.render.resolution_percentage = ${Number(d.resolution_percentage)}`);
   if (typeof d.python_expr === 'string') lines.push(d.python_expr);
   return lines.join('; ');
 }
@@ -36,8 +37,17 @@ export class Blender extends JobType {
 
   getCommandData() {
     const d = this.job.data ?? {};
-    if (typeof d.file !== 'string' || d.file === '') throw new Error('Blender jobs need data.file: the .blend to render');
-    const base = ['-b', this.mapPath(d.file), '-noaudio', '-E', d.engine ?? 'CYCLES', '--python-expr', setupScript(d)];
+    if (typeof d.file !== 'string' || d.file === '')
+      throw new Error('Blender jobs need data.file: the .blend to render');
+    const base = [
+      '-b',
+      this.mapPath(d.file),
+      '-noaudio',
+      '-E',
+      d.engine ?? 'CYCLES',
+      '--python-expr',
+      setupScript(d),
+    ];
     if (typeof d.output === 'string') base.push('-o', this.mapPath(d.output));
     base.push('-F', d.format ?? 'PNG');
     if (d.threads !== undefined) base.push('-t', Number(d.threads));
@@ -46,7 +56,16 @@ export class Blender extends JobType {
     const frames = this.tasks.map((t) => t.frame);
     const contiguous = frames.every((f, i) => i === 0 || Math.abs(f - frames[i - 1] - by) < 1e-9);
     if (contiguous && Number.isInteger(by)) {
-      return new CommandData(blender, [...base, '-s', frames[0], '-e', frames[frames.length - 1], '-j', by, '-a']);
+      return new CommandData(blender, [
+        ...base,
+        '-s',
+        frames[0],
+        '-e',
+        frames[frames.length - 1],
+        '-j',
+        by,
+        '-a',
+      ]);
     }
     return this.tasks.map((t) => new CommandData(blender, [...base, '-f', t.frame], { tasks: [t.id] }));
   }
@@ -57,7 +76,8 @@ export class Blender extends JobType {
       this.currentFrame = Number(fra[1]);
       const task = this.taskOf(this.currentFrame);
       const sample = SAMPLE.exec(line);
-      if (task && sample && Number(sample[2]) > 0) this.setTaskProgress(task, Math.min(0.99, Number(sample[1]) / Number(sample[2])));
+      if (task && sample && Number(sample[2]) > 0)
+        this.setTaskProgress(task, Math.min(0.99, Number(sample[1]) / Number(sample[2])));
       return;
     }
     if (SAVED.test(line) && this.currentFrame !== undefined) {

@@ -38,7 +38,10 @@ export class Command extends JobType {
     const frames = this.tasks.map((t) => t.frame);
     if ((this.job.batch ?? 1) > 1) {
       const first = this.tasks[0];
-      return build({ frame: first.frame, start: Math.min(...frames), end: Math.max(...frames), tile: first.tile }, this.tasks);
+      return build(
+        { frame: first.frame, start: Math.min(...frames), end: Math.max(...frames), tile: first.tile },
+        this.tasks,
+      );
     }
     return this.tasks.map((t) => build({ frame: t.frame, start: t.frame, end: t.frame, tile: t.tile }, [t]));
   }

@@ -15,7 +15,16 @@ export class FakeRender extends JobType {
     const d = this.job.data ?? {};
     const [node, ...drover] = this.node().droverCommand;
     const frames = this.tasks.map((t) => t.frame);
-    const args = [...drover, 'fakerender', '-s', Math.min(...frames), '-e', Math.max(...frames), '-b', this.job.by ?? 1];
+    const args = [
+      ...drover,
+      'fakerender',
+      '-s',
+      Math.min(...frames),
+      '-e',
+      Math.max(...frames),
+      '-b',
+      this.job.by ?? 1,
+    ];
     const option = (key, flag) => {
       if (d[key] !== undefined && d[key] !== null) args.push(flag, d[key]);
     };

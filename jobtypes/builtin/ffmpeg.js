@@ -29,7 +29,8 @@ export class FFmpeg extends JobType {
   processStdoutLine(_process, line) {
     const frames = Number(this.job.data?.frames);
     const m = /^frame=(\d+)$/.exec(line);
-    if (m && frames > 0) for (const task of this.tasks) this.setTaskProgress(task, Math.min(0.99, Number(m[1]) / frames));
+    if (m && frames > 0)
+      for (const task of this.tasks) this.setTaskProgress(task, Math.min(0.99, Number(m[1]) / frames));
   }
 }
 

@@ -4,10 +4,13 @@
  */
 import { agentCommands } from '../agent/cli/index.js';
 import { exitCodeFor } from './errors.js';
-import { processIO, type CliIO } from './io.js';
+import { CliExit, processIO, type CliIO } from './io.js';
 import { buildProgram, type CommandModule } from './program.js';
+import { version } from './version.js';
 
-const modules: readonly CommandModule[] = [...agentCommands];
+const modules: readonly CommandModule[] = [
+  ...agentCommands({ version, exit: (code, message) => new CliExit(code, message) }),
+];
 
 export async function main(argv: readonly string[], io: CliIO = processIO()): Promise<number> {
   const program = buildProgram(io, modules);

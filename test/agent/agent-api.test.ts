@@ -68,7 +68,11 @@ describe('authentication: never open', () => {
 
   test('HTTP Basic works once a password is configured', async () => {
     const m2 = await new FakeMaster().start();
-    const a2 = AgentProcess.start({ masterApi: m2.url, token: m2.token, args: ['--agent-api-username', 'ops', '--agent-api-password', 's3cret'] });
+    const a2 = AgentProcess.start({
+      masterApi: m2.url,
+      token: m2.token,
+      args: ['--agent-api-username', 'ops', '--agent-api-password', 's3cret'],
+    });
     try {
       await m2.waitFor(() => m2.agents.size > 0, 20_000, 'registration');
       const ok = `Basic ${Buffer.from('ops:s3cret').toString('base64')}`;
@@ -87,8 +91,22 @@ describe('authentication: never open', () => {
 describe('generic rules', () => {
   test('versions, status, config, tasks and the HTML pages', async () => {
     const status = (await agent.call('GET', '/api/v1/status')).json as Record<string, unknown>;
-    expect(status).toMatchObject({ state: 'online', agent_hostname: 'testagent', agent_id: agentId, jobs: [] });
-    for (const key of ['free_ram', 'agent_process_ram', 'consumed_ram', 'child_processes', 'pids', 'uptime', 'agent_lock_file', 'last_announce']) {
+    expect(status).toMatchObject({
+      state: 'online',
+      agent_hostname: 'testagent',
+      agent_id: agentId,
+      jobs: [],
+    });
+    for (const key of [
+      'free_ram',
+      'agent_process_ram',
+      'consumed_ram',
+      'child_processes',
+      'pids',
+      'uptime',
+      'agent_lock_file',
+      'last_announce',
+    ]) {
       expect(status).toHaveProperty(key);
     }
     const config = (await agent.call('GET', '/api/v1/config')).json as Record<string, unknown>;
@@ -109,22 +127,35 @@ describe('generic rules', () => {
     expect(wrongMethod.headers.allow).toBe('GET');
     const textBody = await agent.call('POST', '/api/v1/assign', 'hello', { 'content-type': 'text/plain' });
     expect(textBody.status).toBe(415);
-    const badJson = await agent.call('POST', '/api/v1/assign', '{nope', { 'content-type': 'application/json' });
+    const badJson = await agent.call('POST', '/api/v1/assign', '{nope', {
+      'content-type': 'application/json',
+    });
     expect(badJson).toMatchObject({ status: 400, json: { error: 'the body is not valid JSON' } });
     const accept = await agent.call('GET', '/api/v1/status', undefined, { accept: 'text/html' });
     expect(accept).toMatchObject({ status: 415, json: { error: 'Can only handle one of application/json' } });
     const stop = await agent.call('POST', '/api/v1/stop', { wait: 'soon' });
     expect(stop.status).toBe(400);
-    expect((stop.json as { error: string }).error).toMatch(/^Failed to validate the request data against the schema: wait/);
+    expect((stop.json as { error: string }).error).toMatch(
+      /^Failed to validate the request data against the schema: wait/,
+    );
   });
 });
 
 describe('POST /assign', () => {
   test('schema, agent id, RAM and CPUs', async () => {
-    const noId = await master.callAgent(agentId, 'POST', '/assign', { job: { by: 1 }, jobtype: { name: 'Command', version: 1 }, tasks: [{ id: 1, frame: 1 }] });
+    const noId = await master.callAgent(agentId, 'POST', '/assign', {
+      job: { by: 1 },
+      jobtype: { name: 'Command', version: 1 },
+      tasks: [{ id: 1, frame: 1 }],
+    });
     expect(noId.status).toBe(400);
-    expect((noId.json as { error: string }).error).toBe('Failed to validate the request data against the schema: missing required key "job.id"');
-    const other = await master.callAgent(agentId, 'POST', '/assign', { ...command(1, [1], 'true'), agent_id: '3fa85f64-5717-4562-b3fc-2c963f66afa6' });
+    expect((noId.json as { error: string }).error).toBe(
+      'Failed to validate the request data against the schema: missing required key "job.id"',
+    );
+    const other = await master.callAgent(agentId, 'POST', '/assign', {
+      ...command(1, [1], 'true'),
+      agent_id: '3fa85f64-5717-4562-b3fc-2c963f66afa6',
+    });
     expect(other.status).toBe(400);
     const ram = await master.callAgent(agentId, 'POST', '/assign', command(1, [1], 'true', { ram: 262144 }));
     expect(ram.status).toBe(400);
@@ -135,28 +166,54 @@ describe('POST /assign', () => {
   });
 
   test('same tasks → same id; overlap → 409; another job type → 409; DELETE hands the task back', async () => {
-    const first = await master.callAgent(agentId, 'POST', '/assign', command(2, [21, 22], 'sleep 30', { batch: 2 }));
+    const first = await master.callAgent(
+      agentId,
+      'POST',
+      '/assign',
+      command(2, [21, 22], 'sleep 30', { batch: 2 }),
+    );
     expect(first.status).toBe(202);
-    const again = await master.callAgent(agentId, 'POST', '/assign', command(2, [22, 21], 'sleep 30', { batch: 2 }));
+    const again = await master.callAgent(
+      agentId,
+      'POST',
+      '/assign',
+      command(2, [22, 21], 'sleep 30', { batch: 2 }),
+    );
     expect(again).toMatchObject({ status: 202, json: first.json });
     const overlap = await master.callAgent(agentId, 'POST', '/assign', command(2, [22, 23], 'sleep 30'));
-    expect(overlap).toMatchObject({ status: 409, json: { error: 'Partial overlap of tasks', rejected_task_ids: [23] } });
-    const otherType = await master.callAgent(agentId, 'POST', '/assign', { ...command(3, [31], 'true'), jobtype: { name: 'Other', version: 1 } });
+    expect(overlap).toMatchObject({
+      status: 409,
+      json: { error: 'Partial overlap of tasks', rejected_task_ids: [23] },
+    });
+    const otherType = await master.callAgent(agentId, 'POST', '/assign', {
+      ...command(3, [31], 'true'),
+      jobtype: { name: 'Other', version: 1 },
+    });
     expect(otherType).toMatchObject({ status: 409, json: { rejected_task_ids: [31] } });
     await master.waitFor(() => master.statesOf(21).includes('running'), 10_000, 'task 21 running');
-    const tasks = (await master.callAgent(agentId, 'GET', '/tasks/')).json as { id: number; local_state: string }[];
+    const tasks = (await master.callAgent(agentId, 'GET', '/tasks/')).json as {
+      id: number;
+      local_state: string;
+    }[];
     expect(tasks.map((t) => [t.id, t.local_state])).toEqual([
       [21, 'running'],
       [22, 'running'],
     ]);
-    expect((await agent.call('GET', '/api/v1/status')).json).toMatchObject({ state: 'running', child_processes: 1 });
+    expect((await agent.call('GET', '/api/v1/status')).json).toMatchObject({
+      state: 'running',
+      child_processes: 1,
+    });
     expect((await master.callAgent(agentId, 'DELETE', '/tasks/abc')).status).toBe(400);
     expect((await master.callAgent(agentId, 'DELETE', '/tasks/')).status).toBe(400);
     expect((await master.callAgent(agentId, 'DELETE', '/tasks/999999')).status).toBe(204);
     expect((await master.callAgent(agentId, 'DELETE', '/tasks/21')).status).toBe(202);
     await master.waitFor(() => master.statesOf(22).includes('queued'), 15_000, 'hand-back');
     expect(master.reportsFor(21).at(-1)).toMatchObject({ state: 'queued', agent_id: null, attempt: 1 });
-    const announced = await master.waitFor(() => master.agents.get(agentId)!.announces.find((a) => a.state === 'online'), 10_000, 'online again');
+    const announced = await master.waitFor(
+      () => master.agents.get(agentId)!.announces.find((a) => a.state === 'online'),
+      10_000,
+      'online again',
+    );
     expect(announced.current_assignments).toEqual({});
   });
 });
@@ -166,10 +223,13 @@ describe('task logs', () => {
     // Sent as is: a URL object would resolve the dot segment before it leaves the client.
     const dotdot = await new Promise<number>((resolve, reject) => {
       const auth = { authorization: `Bearer ${master.agents.get(agentId)!.api_secret}` };
-      request({ host: '127.0.0.1', port: agent.state().port, path: '/api/v1/task_logs/..', headers: auth }, (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
-      })
+      request(
+        { host: '127.0.0.1', port: agent.state().port, path: '/api/v1/task_logs/..', headers: auth },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      )
         .on('error', reject)
         .end();
     });
@@ -182,7 +242,11 @@ describe('task logs', () => {
   test('follow mode streams lines as they are written and ends with the task', async () => {
     const script = 'for i in 1 2 3 4 5 6; do echo "line $i"; sleep 0.3; done';
     expect((await master.callAgent(agentId, 'POST', '/assign', command(5, [51], script))).status).toBe(202);
-    const log = await master.waitFor(() => [...master.taskLogs.entries()].find(([, v]) => v.task === 51), 10_000, 'log registration');
+    const log = await master.waitFor(
+      () => [...master.taskLogs.entries()].find(([, v]) => v.task === 51),
+      10_000,
+      'log registration',
+    );
     const identifier = log[0].split('/').slice(2).join('/');
     await master.waitFor(() => master.statesOf(51).includes('running'), 10_000, 'running');
     const s = agent.state();
@@ -190,7 +254,12 @@ describe('task logs', () => {
     await new Promise<void>((resolve, reject) => {
       const req = request(
         `http://127.0.0.1:${s.port}/api/v1/task_logs/${identifier}?follow=1`,
-        { headers: { authorization: `Bearer ${master.agents.get(agentId)!.api_secret}`, 'user-agent': 'Drover/0 (master)' } },
+        {
+          headers: {
+            authorization: `Bearer ${master.agents.get(agentId)!.api_secret}`,
+            'user-agent': 'Drover/0 (master)',
+          },
+        },
         (res) => {
           expect(res.statusCode).toBe(200);
           expect(res.headers['content-type']).toMatch(/text\/csv/);

@@ -15,7 +15,15 @@ beforeAll(async () => {
   agent = AgentProcess.start({
     masterApi: master.url,
     token: master.token,
-    args: ['--enable-manhole', '--manhole-port', '0', '--manhole-username', 'ops', '--manhole-password', 'hole'],
+    args: [
+      '--enable-manhole',
+      '--manhole-port',
+      '0',
+      '--manhole-username',
+      'ops',
+      '--manhole-password',
+      'hole',
+    ],
   });
   agentId = (await master.waitFor(() => [...master.agents.values()][0], 20_000, 'registration')).id;
 });
@@ -26,11 +34,27 @@ afterAll(async () => {
 });
 
 test('check_software runs the discovery code and reports presence or absence', async () => {
-  master.software.set('blender/3.4', { version: '3.4', discovery_function_name: 'installed', code: 'import { existsSync } from "node:fs";\nexport function installed() { return existsSync("/usr/bin/blender"); }' });
-  master.software.set('maya/2024', { version: '2024', discovery_function_name: 'installed', code: 'export async function installed() { return false; }' });
-  expect((await master.callAgent(agentId, 'POST', '/check_software', { software: 'blender' })).status).toBe(400);
-  expect((await master.callAgent(agentId, 'POST', '/check_software', { software: 'blender', version: '3.4' })).status).toBe(202);
-  expect((await master.callAgent(agentId, 'POST', '/check_software', { software: 'maya', version: '2024' })).status).toBe(202);
+  master.software.set('blender/3.4', {
+    version: '3.4',
+    discovery_function_name: 'installed',
+    code: 'import { existsSync } from "node:fs";\nexport function installed() { return existsSync("/usr/bin/blender"); }',
+  });
+  master.software.set('maya/2024', {
+    version: '2024',
+    discovery_function_name: 'installed',
+    code: 'export async function installed() { return false; }',
+  });
+  expect((await master.callAgent(agentId, 'POST', '/check_software', { software: 'blender' })).status).toBe(
+    400,
+  );
+  expect(
+    (await master.callAgent(agentId, 'POST', '/check_software', { software: 'blender', version: '3.4' }))
+      .status,
+  ).toBe(202);
+  expect(
+    (await master.callAgent(agentId, 'POST', '/check_software', { software: 'maya', version: '2024' }))
+      .status,
+  ).toBe(202);
   await master.waitFor(() => master.softwareReports.length === 2, 10_000, 'software reports');
   expect(master.softwareReports).toEqual(
     expect.arrayContaining([

@@ -24,11 +24,34 @@ function supervise(master: FakeMaster, dataDir: string, extra: string[] = []) {
   const child = spawn(
     process.execPath,
     [
-      join(ROOT, 'bin/drover.js'), 'supervisor', '-n', '--interval', '0.2', ...extra, '--',
-      '--data-dir', dataDir, '--port', '0', '--bind', '127.0.0.1', '--host', 'supervised',
-      '--master-api', master.url, '--token', master.token, '--ntp-server', '', '--http-retry-delay', '0.1',
+      join(ROOT, 'bin/drover.js'),
+      'supervisor',
+      '-n',
+      '--interval',
+      '0.2',
+      ...extra,
+      '--',
+      '--data-dir',
+      dataDir,
+      '--port',
+      '0',
+      '--bind',
+      '127.0.0.1',
+      '--host',
+      'supervised',
+      '--master-api',
+      master.url,
+      '--token',
+      master.token,
+      '--ntp-server',
+      '',
+      '--http-retry-delay',
+      '0.1',
     ],
-    { env: { PATH: process.env.PATH, HOME: process.env.HOME, TMPDIR: temp }, stdio: ['ignore', 'pipe', 'pipe'] },
+    {
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, TMPDIR: temp },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
   );
   let output = '';
   child.stdout.on('data', (c: Buffer) => (output += c.toString()));
@@ -45,22 +68,26 @@ function supervise(master: FakeMaster, dataDir: string, extra: string[] = []) {
 
 const agentPid = (dataDir: string) => Number(readFileSync(join(dataDir, 'lock', 'agent.pid'), 'utf8').trim());
 
-test('a killed agent is restarted; an agent stopped on purpose ends the supervisor', { timeout: 60_000 }, async () => {
-  const master = await new FakeMaster().start();
-  cleanup.push(() => master.stop());
-  const dataDir = mkdtempSync(join(tmpdir(), 'drover-supervised-'));
-  const sup = supervise(master, dataDir);
-  const id = (await master.waitFor(() => [...master.agents.values()][0], 20_000, 'registration')).id;
-  const first = agentPid(dataDir);
-  process.kill(first, 'SIGKILL');
-  await master.waitFor(() => master.agents.get(id)!.registrations === 2, 20_000, 'restart after kill -9');
-  const second = agentPid(dataDir);
-  expect(second).not.toBe(first);
-  expect((await master.callAgent(id, 'POST', '/stop', { wait: false })).status).toBe(202);
-  expect(await sup.exited).toBe(0);
-  expect(isAlive(second)).toBe(false);
-  expect(sup.output()).toMatch(/stopped on purpose/);
-});
+test(
+  'a killed agent is restarted; an agent stopped on purpose ends the supervisor',
+  { timeout: 60_000 },
+  async () => {
+    const master = await new FakeMaster().start();
+    cleanup.push(() => master.stop());
+    const dataDir = mkdtempSync(join(tmpdir(), 'drover-supervised-'));
+    const sup = supervise(master, dataDir);
+    const id = (await master.waitFor(() => [...master.agents.values()][0], 20_000, 'registration')).id;
+    const first = agentPid(dataDir);
+    process.kill(first, 'SIGKILL');
+    await master.waitFor(() => master.agents.get(id)!.registrations === 2, 20_000, 'restart after kill -9');
+    const second = agentPid(dataDir);
+    expect(second).not.toBe(first);
+    expect((await master.callAgent(id, 'POST', '/stop', { wait: false })).status).toBe(202);
+    expect(await sup.exited).toBe(0);
+    expect(isAlive(second)).toBe(false);
+    expect(sup.output()).toMatch(/stopped on purpose/);
+  },
+);
 
 test('an update downloaded by the agent is applied before the restart', { timeout: 60_000 }, async () => {
   const master = await new FakeMaster().start();
@@ -88,7 +115,12 @@ test('an update downloaded by the agent is applied before the restart', { timeou
   expect(existsSync(join(dataDir, 'updates', 'drover-agent.zip'))).toBe(false);
   expect(master.received.some((r) => r.path === '/api/v1/agents/updates/9.9.9')).toBe(true);
   // The restarted agent answers as before.
-  const s = JSON.parse(readFileSync(join(dataDir, 'lock', 'agent.json'), 'utf8')) as { port: number; controlSecret: string };
-  const status = await agentRequest(`http://127.0.0.1:${s.port}/api/v1/status`, 'GET', undefined, { authorization: `Bearer ${s.controlSecret}` });
+  const s = JSON.parse(readFileSync(join(dataDir, 'lock', 'agent.json'), 'utf8')) as {
+    port: number;
+    controlSecret: string;
+  };
+  const status = await agentRequest(`http://127.0.0.1:${s.port}/api/v1/status`, 'GET', undefined, {
+    authorization: `Bearer ${s.controlSecret}`,
+  });
   expect(status.json).toMatchObject({ state: 'online', agent_hostname: 'supervised' });
 });

@@ -51,16 +51,27 @@ export class AgentProcess {
     const temp = join(dataDir, 'tmp');
     mkdirSync(temp, { recursive: true });
     const args = [
-      'agent', 'start', '-n',
-      '--data-dir', dataDir,
-      '--port', '0',
-      '--bind', '127.0.0.1',
-      '--host', 'testagent',
-      '--master-api', options.masterApi,
-      '--token', options.token,
-      '--ntp-server', '',
-      '--http-retry-delay', '0.1',
-      '--shutdown-timeout', '5',
+      'agent',
+      'start',
+      '-n',
+      '--data-dir',
+      dataDir,
+      '--port',
+      '0',
+      '--bind',
+      '127.0.0.1',
+      '--host',
+      'testagent',
+      '--master-api',
+      options.masterApi,
+      '--token',
+      options.token,
+      '--ntp-server',
+      '',
+      '--http-retry-delay',
+      '0.1',
+      '--shutdown-timeout',
+      '5',
       ...(options.args ?? []),
     ];
     return new AgentProcess(dataDir, args, { TMPDIR: temp, ...options.env });
@@ -79,12 +90,25 @@ export class AgentProcess {
   }
 
   /** A request with the local control secret (what `drover agent stop|status` use). */
-  call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<AgentAnswer> {
+  call(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<AgentAnswer> {
     const s = this.state();
-    return agentRequest(`http://127.0.0.1:${s.port}${path}`, method, body, { authorization: `Bearer ${s.controlSecret}`, ...headers });
+    return agentRequest(`http://127.0.0.1:${s.port}${path}`, method, body, {
+      authorization: `Bearer ${s.controlSecret}`,
+      ...headers,
+    });
   }
 
-  raw(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<AgentAnswer> {
+  raw(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<AgentAnswer> {
     return agentRequest(`http://127.0.0.1:${this.state().port}${path}`, method, body, headers);
   }
 

@@ -33,7 +33,10 @@ export async function ensureBuilt(): Promise<void> {
   try {
     const built = existsSync(MARKER) ? statSync(MARKER).mtimeMs : 0;
     if (newest(join(ROOT, 'src')) > built) {
-      const r = spawnSync(process.execPath, [join(ROOT, 'scripts/build.mjs')], { cwd: ROOT, stdio: 'inherit' });
+      const r = spawnSync(process.execPath, [join(ROOT, 'scripts/build.mjs')], {
+        cwd: ROOT,
+        stdio: 'inherit',
+      });
       if (r.status !== 0) throw new Error('build failed');
     }
   } finally {

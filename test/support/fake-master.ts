@@ -5,8 +5,14 @@
  * receives. It can be taken down and brought back on the same port to simulate an outage, and it can push
  * assignments to an agent the way the master does (Bearer <api_secret>).
  */
-import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import {
+  createServer,
+  request as httpRequest,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import {
   AgentAnnounceSchema,
   AgentRegistrationSchema,
@@ -52,21 +58,30 @@ export class FakeMaster {
   readonly received: Received[] = [];
   readonly agents = new Map<string, FakeAgentRecord>();
   readonly taskReports: TaskReportRecord[] = [];
-  readonly taskLogs = new Map<string, { job: number; task: number; attempt: number; agent_id: string; states: string[] }>();
+  readonly taskLogs = new Map<
+    string,
+    { job: number; task: number; attempt: number; agent_id: string; states: string[] }
+  >();
   readonly uploads = new Map<string, Buffer>();
   readonly failedOnAgents: { job: number; task: number; agent: string }[] = [];
   readonly jobtypes = new Map<string, { version: number; code: string; classname: string | null }[]>();
-  readonly software = new Map<string, { version: string; discovery_function_name: string | null; code: string | null }>();
+  readonly software = new Map<
+    string,
+    { version: string; discovery_function_name: string | null; code: string | null }
+  >();
   readonly softwareReports: { agent: string; software: string; version: string; present: boolean }[] = [];
   readonly updates = new Map<string, Buffer>();
   pathMaps: PathMap[] = [];
   /** Jobs for `drover fakework` (POST /jobs/, GET /jobs/<id>, GET /jobs/<id>/tasks/). */
-  readonly jobs = new Map<number, Record<string, unknown> & { tasks: { id: number; frame: number; state: string }[] }>();
+  readonly jobs = new Map<
+    number,
+    Record<string, unknown> & { tasks: { id: number; frame: number; state: string }[] }
+  >();
   /** Answer every request with this status (e.g. 503) while set. */
   failWith: number | undefined;
   private server: Server | undefined;
   private port = 0;
-  private readonly sockets = new Set<import('node:net').Socket>();
+  private readonly sockets = new Set<Socket>();
 
   constructor(options: { token?: string } = {}) {
     this.token = options.token ?? 'test-agent-token-0123456789';
@@ -126,7 +141,13 @@ export class FakeMaster {
   }
 
   /** The master's side of `POST /api/v1/assign` (or any agent call): authenticated with the agent's secret. */
-  async callAgent(agentId: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+  async callAgent(
+    agentId: string,
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ) {
     const agent = this.agents.get(agentId);
     if (!agent) throw new Error(`agent ${agentId} never registered`);
     return agentRequest(`http://127.0.0.1:${agent.port}/api/v1${path}`, method, body, {
@@ -141,7 +162,13 @@ export class FakeMaster {
     for await (const c of req) chunks.push(c as Buffer);
     const body = Buffer.concat(chunks);
     const url = new URL(req.url ?? '/', 'http://x');
-    const entry: Received = { method: req.method ?? '', path: url.pathname + url.search, headers: req.headers, body, at: Date.now() };
+    const entry: Received = {
+      method: req.method ?? '',
+      path: url.pathname + url.search,
+      headers: req.headers,
+      body,
+      at: Date.now(),
+    };
     if ((req.headers['content-type'] ?? '').startsWith('application/json') && body.length > 0) {
       try {
         entry.json = JSON.parse(body.toString('utf8'));
@@ -151,8 +178,10 @@ export class FakeMaster {
     }
     this.received.push(entry);
     if (this.failWith !== undefined) return send(res, this.failWith, { error: 'unavailable' });
-    if (req.headers.authorization !== `Bearer ${this.token}`) return send(res, 401, { error: 'authentication required' });
-    if (!/^Drover\/\S+ \((agent|cli)\)$/.test(req.headers['user-agent'] ?? '')) return send(res, 400, { error: 'unknown client' });
+    if (req.headers.authorization !== `Bearer ${this.token}`)
+      return send(res, 401, { error: 'authentication required' });
+    if (!/^Drover\/\S+ \((agent|cli)\)$/.test(req.headers['user-agent'] ?? ''))
+      return send(res, 400, { error: 'unknown client' });
     const path = url.pathname.replace(/^\/api\/v1/, '');
     try {
       this.route(req.method ?? '', path, url, entry, res);
@@ -167,7 +196,11 @@ export class FakeMaster {
       const check = checkRegistration(entry.json);
       if (!check.ok) return send(res, 400, { error: check.message });
       const existing = this.agents.get(check.value.id);
-      const record: FakeAgentRecord = { ...check.value, registrations: (existing?.registrations ?? 0) + 1, announces: existing?.announces ?? [] };
+      const record: FakeAgentRecord = {
+        ...check.value,
+        registrations: (existing?.registrations ?? 0) + 1,
+        announces: existing?.announces ?? [],
+      };
       this.agents.set(record.id, record);
       return send(res, existing ? 200 : 201, publicAgent(record));
     }
@@ -191,14 +224,26 @@ export class FakeMaster {
       if (!check.ok) return send(res, 400, { error: check.message });
       const key = `${m[2]}/${m[3]}/${check.value.identifier}`;
       if (this.taskLogs.has(key)) return send(res, 409, { error: 'already registered' });
-      this.taskLogs.set(key, { job: Number(m[1]), task: Number(m[2]), attempt: Number(m[3]), agent_id: check.value.agent_id, states: [] });
+      this.taskLogs.set(key, {
+        job: Number(m[1]),
+        task: Number(m[2]),
+        attempt: Number(m[3]),
+        agent_id: check.value.agent_id,
+        states: [],
+      });
       return send(res, 201, { identifier: check.value.identifier });
     }
-    if ((m = /^\/jobs\/(\d+)\/tasks\/(\d+)\/attempts\/(\d+)\/logs\/([^/]+)\/logfile$/.exec(path)) && method === 'PUT') {
+    if (
+      (m = /^\/jobs\/(\d+)\/tasks\/(\d+)\/attempts\/(\d+)\/logs\/([^/]+)\/logfile$/.exec(path)) &&
+      method === 'PUT'
+    ) {
       this.uploads.set(decodeURIComponent(m[4]!), entry.body);
       return send(res, 201, '');
     }
-    if ((m = /^\/jobs\/(\d+)\/tasks\/(\d+)\/attempts\/(\d+)\/logs\/([^/]+)$/.exec(path)) && method === 'POST') {
+    if (
+      (m = /^\/jobs\/(\d+)\/tasks\/(\d+)\/attempts\/(\d+)\/logs\/([^/]+)$/.exec(path)) &&
+      method === 'POST'
+    ) {
       const check = checkLogState(entry.json);
       if (!check.ok) return send(res, 400, { error: check.message });
       const log = this.taskLogs.get(`${m[2]}/${m[3]}/${decodeURIComponent(m[4]!)}`);
@@ -207,7 +252,11 @@ export class FakeMaster {
       return send(res, 200, {});
     }
     if ((m = /^\/jobs\/(\d+)\/tasks\/(\d+)\/failed_on_agents\/$/.exec(path)) && method === 'POST') {
-      this.failedOnAgents.push({ job: Number(m[1]), task: Number(m[2]), agent: (entry.json as { id: string }).id });
+      this.failedOnAgents.push({
+        job: Number(m[1]),
+        task: Number(m[2]),
+        agent: (entry.json as { id: string }).id,
+      });
       return send(res, 201, {});
     }
     if ((m = /^\/jobtypes\/([^/]+)\/versions\/(\d+)$/.exec(path)) && method === 'GET') {
@@ -224,7 +273,15 @@ export class FakeMaster {
       const id = this.jobs.size + 1;
       const tasks = [];
       for (let f = b.start; f <= b.end; f++) tasks.push({ id: id * 1000 + f, frame: f, state: 'queued' });
-      this.jobs.set(id, { id, title: b.title, by: 1, data: b.data ?? {}, jobtype: b.jobtype, jobtype_version: versions.at(-1)!.version, tasks });
+      this.jobs.set(id, {
+        id,
+        title: b.title,
+        by: 1,
+        data: b.data ?? {},
+        jobtype: b.jobtype,
+        jobtype_version: versions.at(-1)!.version,
+        tasks,
+      });
       return send(res, 201, { ...this.jobs.get(id), tasks: undefined });
     }
     if ((m = /^\/jobs\/(\d+)$/.exec(path)) && method === 'GET') {
@@ -256,8 +313,16 @@ export class FakeMaster {
       this.softwareReports.push({ agent: m[1]!, software: b.software, version: b.version, present: true });
       return send(res, 200, {});
     }
-    if ((m = /^\/agents\/([0-9a-f-]{36})\/software\/([^/]+)\/versions\/([^/]+)$/.exec(path)) && method === 'DELETE') {
-      this.softwareReports.push({ agent: m[1]!, software: decodeURIComponent(m[2]!), version: decodeURIComponent(m[3]!), present: false });
+    if (
+      (m = /^\/agents\/([0-9a-f-]{36})\/software\/([^/]+)\/versions\/([^/]+)$/.exec(path)) &&
+      method === 'DELETE'
+    ) {
+      this.softwareReports.push({
+        agent: m[1]!,
+        software: decodeURIComponent(m[2]!),
+        version: decodeURIComponent(m[3]!),
+        present: false,
+      });
       res.writeHead(204).end();
       return;
     }
@@ -267,7 +332,13 @@ export class FakeMaster {
 }
 
 function publicAgent(a: FakeAgentRecord) {
-  return { id: a.id, hostname: a.hostname, port: a.port, state: a.state ?? 'online', restart_requested: false };
+  return {
+    id: a.id,
+    hostname: a.hostname,
+    port: a.port,
+    state: a.state ?? 'online',
+    restart_requested: false,
+  };
 }
 
 function send(res: ServerResponse, status: number, body: unknown): void {
@@ -283,7 +354,12 @@ export interface AgentAnswer {
 }
 
 /** A request to an agent's API from a test (or from the fake master). */
-export function agentRequest(url: string, method: string, body?: unknown, headers: Record<string, string> = {}): Promise<AgentAnswer> {
+export function agentRequest(
+  url: string,
+  method: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<AgentAnswer> {
   return new Promise((resolve, reject) => {
     const payload = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
     const req = httpRequest(
@@ -291,7 +367,9 @@ export function agentRequest(url: string, method: string, body?: unknown, header
       {
         method,
         headers: {
-          ...(payload !== undefined ? { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(payload)) } : {}),
+          ...(payload !== undefined
+            ? { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(payload)) }
+            : {}),
           ...headers,
         },
       },

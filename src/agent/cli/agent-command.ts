@@ -9,12 +9,12 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:f
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import { CliExit, type CliIO } from '../../cli/io.js';
-import { version } from '../../cli/version.js';
+import type * as DaemonEntryModule from '../daemon/daemon-entry.js';
 import { readStateFile } from '../daemon/run-files.js';
 import { isAlive } from '../system/process-tree.js';
 import { resolveAgentSettings, type AgentSettings } from '../settings/agent-settings.js';
 import { addFlags, COMMON_FLAGS, overridesFrom, START_FLAGS } from './agent-options.js';
+import type { CliPorts, CommandIO } from './cli-ports.js';
 import { callLocalAgent, findLocalAgent } from './local-agent.js';
 
 /** The command line that runs this installation's CLI: the same node, the same bin/drover.js. */
@@ -22,7 +22,7 @@ export function droverCommand(): string[] {
   return [process.execPath, fileURLToPath(new URL('../../../bin/drover.js', import.meta.url))];
 }
 
-type DaemonEntry = typeof import('../daemon/daemon-entry.js');
+type DaemonEntry = typeof DaemonEntryModule;
 
 /** The bundled daemon when built (much smaller idle memory), else the module itself (from sources). */
 async function loadDaemonEntry(): Promise<DaemonEntry> {
@@ -46,15 +46,23 @@ function stripUndefined(o: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
 }
 
-function controlSettings(cmd: Command, io: CliIO): AgentSettings {
-  return resolveAgentSettings(overridesFrom(mergedOptions(cmd), COMMON_FLAGS), { purpose: 'control', env: io.env, cwd: io.cwd });
+function controlSettings(cmd: Command, io: CommandIO): AgentSettings {
+  return resolveAgentSettings(overridesFrom(mergedOptions(cmd), COMMON_FLAGS), {
+    purpose: 'control',
+    env: io.env,
+    cwd: io.cwd,
+  });
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export function registerAgentCommand(program: Command, io: CliIO): void {
-  const agent = addFlags(program.command('agent').description('start, stop or query the render agent on this machine'), COMMON_FLAGS)
-    .option('-n, --no-daemon', 'stay in the foreground');
+export function registerAgentCommand(program: Command, io: CommandIO, ports: CliPorts): void {
+  const { version } = ports;
+  const CliExit = ports.exit;
+  const agent = addFlags(
+    program.command('agent').description('start, stop or query the render agent on this machine'),
+    COMMON_FLAGS,
+  ).option('-n, --no-daemon', 'stay in the foreground');
 
   const start = agent.command('start').description('start the agent');
   addFlags(start, COMMON_FLAGS);
@@ -65,7 +73,8 @@ export function registerAgentCommand(program: Command, io: CliIO): void {
     const overrides = { ...overridesFrom(options, COMMON_FLAGS), ...overridesFrom(options, START_FLAGS) };
     const settings = resolveAgentSettings(overrides, { purpose: 'start', env: io.env, cwd: io.cwd });
     const running = findLocalAgent(settings);
-    if (running.pid !== undefined) throw new CliExit(1, `an agent is already running (pid ${running.pid}, pidfile ${settings.pidfile})`);
+    if (running.pid !== undefined)
+      throw CliExit(1, `an agent is already running (pid ${running.pid}, pidfile ${settings.pidfile})`);
     const foreground = options.daemon === false || cmd.parent?.opts().daemon === false;
     if (foreground) {
       const entry = await loadDaemonEntry();
@@ -78,10 +87,10 @@ export function registerAgentCommand(program: Command, io: CliIO): void {
         foreground: true,
         stderr: process.stderr,
       });
-      if (code !== 0) throw new CliExit(code);
+      if (code !== 0) throw CliExit(code);
       return;
     }
-    await startInBackground(settings, rawArgsOf(cmd), io);
+    await startInBackground(settings, rawArgsOf(cmd), io, ports);
   });
 
   const stop = agent.command('stop').description('stop the agent');
@@ -98,7 +107,13 @@ export function registerAgentCommand(program: Command, io: CliIO): void {
     let asked = false;
     if (state && state.pid === pid) {
       try {
-        const answer = await callLocalAgent(state, 'POST', '/stop', { wait }, settings.shutdownTimeoutMs + 10_000);
+        const answer = await callLocalAgent(
+          state,
+          'POST',
+          '/stop',
+          { wait },
+          settings.shutdownTimeoutMs + 10_000,
+        );
         asked = answer.status === 200 || answer.status === 202;
       } catch {
         asked = false;
@@ -108,12 +123,14 @@ export function registerAgentCommand(program: Command, io: CliIO): void {
     if (wait) {
       const deadline = Date.now() + settings.shutdownTimeoutMs + 15_000;
       while (isAlive(pid) && Date.now() < deadline) await sleep(100);
-      if (isAlive(pid)) throw new CliExit(1, `the agent (pid ${pid}) is still running`);
+      if (isAlive(pid)) throw CliExit(1, `the agent (pid ${pid}) is still running`);
       io.stdout.write(`agent stopped (pid ${pid})\n`);
     } else io.stdout.write(`agent stopping (pid ${pid})\n`);
   });
 
-  const status = agent.command('status').description("report whether the agent runs (exit 0) or not (exit 1)");
+  const status = agent
+    .command('status')
+    .description('report whether the agent runs (exit 0) or not (exit 1)');
   addFlags(status, COMMON_FLAGS);
   status.option('--json', 'print the agent status as JSON');
   status.action(async (_opts: Record<string, unknown>, cmd: Command) => {
@@ -122,7 +139,7 @@ export function registerAgentCommand(program: Command, io: CliIO): void {
     if (pid === undefined) {
       if (cmd.opts().json) io.stdout.write(`${JSON.stringify({ running: false })}\n`);
       else io.stdout.write('the agent is not running\n');
-      throw new CliExit(1);
+      throw CliExit(1);
     }
     let info: Record<string, unknown> | undefined;
     if (state?.pid === pid) {
@@ -134,7 +151,9 @@ export function registerAgentCommand(program: Command, io: CliIO): void {
       }
     }
     if (cmd.opts().json) {
-      io.stdout.write(`${JSON.stringify({ running: true, pid, ...(info ?? { responding: false }) }, null, 2)}\n`);
+      io.stdout.write(
+        `${JSON.stringify({ running: true, pid, ...(info ?? { responding: false }) }, null, 2)}\n`,
+      );
       return;
     }
     if (!info) {
@@ -149,7 +168,13 @@ export function registerAgentCommand(program: Command, io: CliIO): void {
   });
 }
 
-async function startInBackground(settings: AgentSettings, rawArgs: readonly string[], io: CliIO): Promise<void> {
+async function startInBackground(
+  settings: AgentSettings,
+  rawArgs: readonly string[],
+  io: CommandIO,
+  ports: CliPorts,
+): Promise<void> {
+  const CliExit = ports.exit;
   const logPath = settings.log ?? `${settings.logsRoot}/agent.log`;
   mkdirSync(dirname(logPath), { recursive: true });
   const before = existsSync(logPath) ? readFileSync(logPath).length : 0;
@@ -168,8 +193,17 @@ async function startInBackground(settings: AgentSettings, rawArgs: readonly stri
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     if (exited !== null) {
-      const tail = readFileSync(logPath).subarray(before).toString('utf8').trim().split('\n').slice(-10).join('\n');
-      throw new CliExit(exited || 1, `the agent exited during start-up (code ${exited}); its log (${logPath}):\n${tail}`);
+      const tail = readFileSync(logPath)
+        .subarray(before)
+        .toString('utf8')
+        .trim()
+        .split('\n')
+        .slice(-10)
+        .join('\n');
+      throw CliExit(
+        exited || 1,
+        `the agent exited during start-up (code ${exited}); its log (${logPath}):\n${tail}`,
+      );
     }
     const state = readStateFile(settings.stateFile);
     if (state && state.pid === child.pid) {
@@ -186,5 +220,7 @@ async function startInBackground(settings: AgentSettings, rawArgs: readonly stri
     }
     await sleep(100);
   }
-  io.stdout.write(`agent started (pid ${child.pid}) but not registered with the master yet; see ${logPath}\n`);
+  io.stdout.write(
+    `agent started (pid ${child.pid}) but not registered with the master yet; see ${logPath}\n`,
+  );
 }

@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { Command } from 'commander';
-import { CliExit, type CliIO } from '../../cli/io.js';
+import type { CliPorts, CommandIO } from './cli-ports.js';
 import { claimPidfile, releasePidfile } from '../daemon/run-files.js';
 import { resolveAgentSettings } from '../settings/agent-settings.js';
 import { resolveGid, resolveUid } from '../system/users.js';
@@ -24,13 +24,17 @@ function agentOverrides(agentArgs: readonly string[]): Record<string, unknown> {
   return { ...overridesFrom(opts, COMMON_FLAGS), ...overridesFrom(opts, START_FLAGS) };
 }
 
-export function registerSupervisorCommand(program: Command, io: CliIO): void {
+export function registerSupervisorCommand(program: Command, io: CommandIO, ports: CliPorts): void {
+  const CliExit = ports.exit;
   program
     .command('supervisor')
     .description('start the agent and keep it running; apply updates before restarting it')
     .argument('[agent-flags...]', 'flags for `drover agent start`, after --')
-    .option('--updates-drop-dir <dir>', 'where to look for agent updates [default: the agent\'s]')
-    .option('--agent-package-dir <dir>', 'the agent installation an update replaces (required to apply updates)')
+    .option('--updates-drop-dir <dir>', "where to look for agent updates [default: the agent's]")
+    .option(
+      '--agent-package-dir <dir>',
+      'the agent installation an update replaces (required to apply updates)',
+    )
     .option('--pidfile <path>', "the supervisor's pidfile [default: <agent data dir>/lock/supervisor.pid]")
     .option('-n, --no-daemon', 'stay in the foreground')
     .option('--chdir <dir>', 'working directory of the supervisor')
@@ -39,8 +43,15 @@ export function registerSupervisorCommand(program: Command, io: CliIO): void {
     .option('--interval <seconds>', 'seconds between checks [default: supervisor_interval, 5]')
     .passThroughOptions()
     .action(async (agentArgs: string[], o: Record<string, string | boolean | undefined>, cmd: Command) => {
-      const agent = resolveAgentSettings(agentOverrides(agentArgs), { purpose: 'control', env: io.env, cwd: io.cwd });
-      const pidfile = resolve(io.cwd, (o.pidfile as string | undefined) ?? join(agent.lockDir, 'supervisor.pid'));
+      const agent = resolveAgentSettings(agentOverrides(agentArgs), {
+        purpose: 'control',
+        env: io.env,
+        cwd: io.cwd,
+      });
+      const pidfile = resolve(
+        io.cwd,
+        (o.pidfile as string | undefined) ?? join(agent.lockDir, 'supervisor.pid'),
+      );
       if (o.daemon !== false) {
         const log = join(agent.logsRoot, 'supervisor.log');
         mkdirSync(dirname(log), { recursive: true });
@@ -49,9 +60,15 @@ export function registerSupervisorCommand(program: Command, io: CliIO): void {
         while (root.parent) root = root.parent;
         const raw = (root as unknown as { rawArgs: string[] }).rawArgs;
         const dash = raw.indexOf('--');
-        const args = dash >= 0 ? [...raw.slice(0, dash), '--no-daemon', ...raw.slice(dash)] : [...raw, '--no-daemon'];
+        const args =
+          dash >= 0 ? [...raw.slice(0, dash), '--no-daemon', ...raw.slice(dash)] : [...raw, '--no-daemon'];
         const [node, bin] = droverCommand();
-        const child = spawn(node!, [bin!, ...args], { detached: true, stdio: ['ignore', fd, fd], env: io.env, cwd: io.cwd });
+        const child = spawn(node!, [bin!, ...args], {
+          detached: true,
+          stdio: ['ignore', fd, fd],
+          env: io.env,
+          cwd: io.cwd,
+        });
         closeSync(fd);
         child.unref();
         io.stdout.write(`supervisor started (pid ${child.pid}, log ${log})\n`);
@@ -62,7 +79,10 @@ export function registerSupervisorCommand(program: Command, io: CliIO): void {
       if (o.uid && process.setuid) process.setuid(resolveUid(o.uid as string));
       claimPidfile(pidfile);
       // Loaded only here: every `drover` invocation parses this module, and the agent process is one.
-      const [{ createLogger }, { Supervisor }] = await Promise.all([import('../../core/logging.js'), import('../daemon/supervisor.js')]);
+      const [{ createLogger }, { Supervisor }] = await Promise.all([
+        import('../../core/logging.js'),
+        import('../daemon/supervisor.js'),
+      ]);
       const logger = createLogger({ name: 'supervisor', destination: process.stderr as never });
       try {
         const code = await new Supervisor({
@@ -70,13 +90,15 @@ export function registerSupervisorCommand(program: Command, io: CliIO): void {
           agentArgs,
           agentPidfile: agent.pidfile,
           runControlFile: agent.runControlFile,
-          updatesDropDir: o.updatesDropDir ? resolve(io.cwd, o.updatesDropDir as string) : agent.updatesDropDir,
+          updatesDropDir: o.updatesDropDir
+            ? resolve(io.cwd, o.updatesDropDir as string)
+            : agent.updatesDropDir,
           agentPackageDir: o.agentPackageDir ? resolve(io.cwd, o.agentPackageDir as string) : undefined,
           intervalMs: o.interval !== undefined ? Number(o.interval) * 1000 : agent.supervisorIntervalMs,
           logger,
           env: io.env,
         }).run();
-        if (code !== 0) throw new CliExit(code);
+        if (code !== 0) throw CliExit(code);
       } finally {
         releasePidfile(pidfile);
       }

@@ -35,7 +35,15 @@ import { Lifecycle } from './lifecycle.js';
 import { checkSoftware, downloadUpdate } from './maintenance.js';
 import { PathMapCache } from './path-map-cache.js';
 import { RamMonitor } from './ram-monitor.js';
-import { ChildRegistry, claimPidfile, newControlSecret, releasePidfile, removeStateFile, setRunControl, writeStateFile } from './run-files.js';
+import {
+  ChildRegistry,
+  claimPidfile,
+  newControlSecret,
+  releasePidfile,
+  removeStateFile,
+  setRunControl,
+  writeStateFile,
+} from './run-files.js';
 import { startManhole } from './manhole.js';
 
 const checkAssignment = compileCheck(AssignmentSchema);
@@ -103,10 +111,12 @@ export class Agent implements AgentControl {
   async start(): Promise<void> {
     const s = this.settings;
     if (s.chdir) process.chdir(s.chdir);
-    for (const dir of [s.dataRoot, s.lockDir, s.logsRoot, s.jobtypes.taskLogDir]) mkdirSync(dir, { recursive: true });
+    for (const dir of [s.dataRoot, s.lockDir, s.logsRoot, s.jobtypes.taskLogDir])
+      mkdirSync(dir, { recursive: true });
     claimPidfile(s.pidfile);
     const orphans = this.children.reapOrphans();
-    if (orphans.length > 0) this.logger.warn({ pids: orphans }, 'ended processes a previous run of this agent left behind');
+    if (orphans.length > 0)
+      this.logger.warn({ pids: orphans }, 'ended processes a previous run of this agent left behind');
 
     this.agentId = loadOrCreateAgentId(s.agentIdFile, s.agentId);
     const [hardware, hostname, offset] = await Promise.all([
@@ -158,7 +168,14 @@ export class Agent implements AgentControl {
       outbox: this.outbox,
       registry: this.registry,
       logger: this.logger,
-      identity: { agentId: this.agentId, hostname, systemid: this.systemid, version: this.options.version, port: this.port, timeOffset: Math.round(offset) },
+      identity: {
+        agentId: this.agentId,
+        hostname,
+        systemid: this.systemid,
+        version: this.options.version,
+        port: this.port,
+        timeOffset: Math.round(offset),
+      },
       hardware,
       shuttingDown: () => this.lifecycle.shuttingDown,
     });
@@ -169,14 +186,18 @@ export class Agent implements AgentControl {
       readFreeRamMb: freeRamMb,
       report: (free) => this.announcer.reportFreeRam(free),
     });
-    this.logger.info({ agentId: this.agentId, port: this.port, agentHostname: hostname, master: s.masterApi }, 'agent listening');
+    this.logger.info(
+      { agentId: this.agentId, port: this.port, agentHostname: hostname, master: s.masterApi },
+      'agent listening',
+    );
 
     // Deliver what a previous run left in the journal before registering: the master must learn how
     // those tasks ended before it reconciles our (empty) current_assignments.
     this.outbox.start();
     if (this.outbox.backlog > 0) {
       this.logger.info({ backlog: this.outbox.backlog }, 'delivering the journal of a previous run');
-      while (this.outbox.backlog > 0 && !this.lifecycle.shuttingDown) await this.outbox.drain(Date.now() + 1000);
+      while (this.outbox.backlog > 0 && !this.lifecycle.shuttingDown)
+        await this.outbox.drain(Date.now() + 1000);
     }
     if (this.lifecycle.shuttingDown) return;
     this.lifecycle.moveTo('registering');
@@ -193,7 +214,11 @@ export class Agent implements AgentControl {
     if (s.timeOffset !== 'auto') return s.timeOffset;
     if (!s.ntpServer) return 0;
     try {
-      const offset = await queryNtpOffset({ server: s.ntpServer, version: s.ntpServerVersion, timeoutMs: 2000 });
+      const offset = await queryNtpOffset({
+        server: s.ntpServer,
+        version: s.ntpServerVersion,
+        timeoutMs: 2000,
+      });
       this.logger.info({ offsetSeconds: offset }, 'clock offset measured');
       return offset;
     } catch (err) {
@@ -213,7 +238,10 @@ export class Agent implements AgentControl {
   authenticate(header: string | undefined): Caller | undefined {
     const previous = this.announcer?.previousSecret;
     return authenticate(header, {
-      masterSecrets: () => [this.announcer?.apiSecret ?? '', previous && previous.until > Date.now() ? previous.secret : ''],
+      masterSecrets: () => [
+        this.announcer?.apiSecret ?? '',
+        previous && previous.until > Date.now() ? previous.secret : '',
+      ],
       controlSecret: this.controlSecret,
       username: this.settings.apiUsername,
       password: this.settings.apiPassword,
@@ -226,15 +254,25 @@ export class Agent implements AgentControl {
 
   assign(body: unknown): ApiAnswer {
     const check = checkAssignment(body);
-    if (!check.ok) return { status: 400, body: { error: `Failed to validate the request data against the schema: ${check.message}` } };
+    if (!check.ok)
+      return {
+        status: 400,
+        body: { error: `Failed to validate the request data against the schema: ${check.message}` },
+      };
     const assignment = check.value;
     if (assignment.agent_id !== undefined && assignment.agent_id.toLowerCase() !== this.agentId) {
       return { status: 400, body: { error: `This is agent ${this.agentId}, not ${assignment.agent_id}` } };
     }
-    if (this.announcer?.announcing) return { status: 503, body: { error: 'Agent is re-announcing itself to the master; try again' } };
+    if (this.announcer?.announcing)
+      return { status: 503, body: { error: 'Agent is re-announcing itself to the master; try again' } };
     if (this.lifecycle.shuttingDown) return { status: 503, body: { error: 'Agent is shutting down' } };
-    if (this.restartRequested) return { status: 503, body: { error: 'Agent cannot accept assignments because of a pending restart.' } };
-    if (this.lifecycle.state !== 'serving') return { status: 503, body: { error: 'agent_id has not been set in the config' } };
+    if (this.restartRequested)
+      return {
+        status: 503,
+        body: { error: 'Agent cannot accept assignments because of a pending restart.' },
+      };
+    if (this.lifecycle.state !== 'serving')
+      return { status: 503, body: { error: 'agent_id has not been set in the config' } };
     const admission = this.registry.admit(assignment, {
       freeRamMb: this.announcer.hardwareFacts.freeRamMb,
       cpus: this.announcer.cpus,
@@ -268,7 +306,8 @@ export class Agent implements AgentControl {
       started: (_h, log) => {
         this.rememberLog({ path: log.path, live: log });
         // The first assignment turns the agent "running" (a forced announce, spec §4).
-        if (this.registry.all().filter((a) => a.phase === 'running').length === 1) void this.announcer.announce({}, { drain: false });
+        if (this.registry.all().filter((a) => a.phase === 'running').length === 1)
+          void this.announcer.announce({}, { drain: false });
       },
       finished: (h) => {
         this.registry.remove(h.view.id);
@@ -357,7 +396,8 @@ export class Agent implements AgentControl {
     const childPids = [...this.processes].map((p) => p.pid).filter((p): p is number => p !== undefined);
     const agentRam = processRssMb(process.pid);
     const childRam = childPids.reduce((sum, pid) => sum + treeRssMb(pid), 0);
-    const since = (t: number | undefined) => (t === undefined ? null : Math.round((Date.now() - t) / 100) / 10);
+    const since = (t: number | undefined) =>
+      t === undefined ? null : Math.round((Date.now() - t) / 100) / 10;
     return {
       state: this.lifecycle.shuttingDown ? 'offline' : (this.announcer?.reportedState ?? 'offline'),
       lifecycle: this.lifecycle.state,
@@ -373,7 +413,10 @@ export class Agent implements AgentControl {
       last_announce: since(this.announcer?.lastAnnounce),
       agent_lock_file: this.settings.pidfile,
       uptime: Math.round((Date.now() - this.startedAt) / 1000),
-      jobs: this.registry.all().map((a) => a.instance?.uuid).filter(Boolean),
+      jobs: this.registry
+        .all()
+        .map((a) => a.instance?.uuid)
+        .filter(Boolean),
       restart_requested: this.restartRequested,
       journal_backlog: this.outbox?.backlog ?? 0,
       master_reachable: this.outbox ? !this.outbox.inOutage : false,
@@ -413,7 +456,8 @@ export class Agent implements AgentControl {
 
   restart(options: { immediately: boolean }): void {
     setRunControl(this.settings.runControlFile, true);
-    if (options.immediately || this.registry.size === 0) void this.stop({ keepRunControl: true, reason: 'restart' });
+    if (options.immediately || this.registry.size === 0)
+      void this.stop({ keepRunControl: true, reason: 'restart' });
     else this.restartRequested = true;
   }
 
@@ -454,10 +498,12 @@ export class Agent implements AgentControl {
       void held.instance?.stop();
     }
     await Promise.race([Promise.all(this.runners.values()), sleep(Math.max(0, deadline - Date.now()) / 2)]);
-    if (this.announcer?.registered) await this.announcer.announceOffline(Math.min(deadline, Date.now() + (deadline - Date.now()) / 2));
+    if (this.announcer?.registered)
+      await this.announcer.announceOffline(Math.min(deadline, Date.now() + (deadline - Date.now()) / 2));
     if (this.outbox) {
       const empty = await this.outbox.drain(deadline);
-      if (!empty) this.logger.warn({ backlog: this.outbox.backlog }, 'reports left in the journal for the next start');
+      if (!empty)
+        this.logger.warn({ backlog: this.outbox.backlog }, 'reports left in the journal for the next start');
       this.outbox.stop();
       this.journal.close();
     }

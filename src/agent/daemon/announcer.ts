@@ -9,7 +9,12 @@
 import { randomBytes } from 'node:crypto';
 import type { AgentAnnounce, AgentRegistration, AgentReportedState } from '../../api/agent-protocol/index.js';
 import type { Logger } from '../../core/logging.js';
-import { MasterRejectedError, MasterUnavailableError, withRetry, type MasterClient } from '../master-client/master-client.js';
+import {
+  MasterRejectedError,
+  MasterUnavailableError,
+  withRetry,
+  type MasterClient,
+} from '../master-client/master-client.js';
 import type { Outbox } from '../master-client/outbox.js';
 import type { AgentSettings } from '../settings/agent-settings.js';
 import { freeRamMb, type Hardware } from '../system/hardware.js';
@@ -121,7 +126,11 @@ export class Announcer {
         return await client.register(this.registrationPayload());
       } catch (err) {
         // At start-up a refused token is a configuration error, not an outage.
-        if (options.fatalOnRefusal && err instanceof MasterUnavailableError && (err.status === 401 || err.status === 403)) {
+        if (
+          options.fatalOnRefusal &&
+          err instanceof MasterUnavailableError &&
+          (err.status === 401 || err.status === 403)
+        ) {
           throw new MasterRejectedError(err.status, err.message, 'the agent token');
         }
         throw err;
@@ -132,7 +141,8 @@ export class Announcer {
         baseDelayMs: settings.httpRetryDelayMs,
         cancelled: this.o.shuttingDown,
         onRetry: (err, delayMs, n) => {
-          if (n === 1 || n % 10 === 0) logger.warn({ err: err.message, delayMs, attempt: n }, 'registration failed; retrying');
+          if (n === 1 || n % 10 === 0)
+            logger.warn({ err: err.message, delayMs, attempt: n }, 'registration failed; retrying');
         },
       });
     } catch (err) {
@@ -225,9 +235,11 @@ export class Announcer {
       );
       return true;
     } catch (err) {
-      this.o.logger.warn({ err: (err as Error).message }, 'could not tell the master this agent goes offline');
+      this.o.logger.warn(
+        { err: (err as Error).message },
+        'could not tell the master this agent goes offline',
+      );
       return false;
     }
   }
 }
-

@@ -48,7 +48,11 @@ export class AssignmentRunner {
 
   async run(): Promise<void> {
     const { held, ctx } = this;
-    const logger = ctx.logger.child({ assignment: held.view.id, job: held.view.job.id, jobtype: held.view.jobtype.name });
+    const logger = ctx.logger.child({
+      assignment: held.view.id,
+      job: held.view.job.id,
+      jobtype: held.view.jobtype.name,
+    });
     let instance: JobType | undefined;
     try {
       const pathMapping = ctx.pathMapper();
@@ -57,7 +61,8 @@ export class AssignmentRunner {
         cls = await ctx.loader.load(held.view.jobtype.name, held.view.jobtype.version);
       } catch (err) {
         logger.error({ err: (err as Error).message }, 'job type could not be loaded');
-        for (const task of held.view.tasks) this.report(task, { state: 'failed', error: (err as Error).message });
+        for (const task of held.view.tasks)
+          this.report(task, { state: 'failed', error: (err as Error).message });
         return;
       }
       if (held.cancelled || ctx.shuttingDown()) {
@@ -69,7 +74,11 @@ export class AssignmentRunner {
       try {
         instance = new cls(held.view, host);
       } catch (err) {
-        for (const task of held.view.tasks) this.report(task, { state: 'failed', error: `the job type's constructor failed: ${(err as Error).message}` });
+        for (const task of held.view.tasks)
+          this.report(task, {
+            state: 'failed',
+            error: `the job type's constructor failed: ${(err as Error).message}`,
+          });
         return;
       }
       held.instance = instance;
@@ -99,7 +108,10 @@ export class AssignmentRunner {
       if (held.cancelled) await instance.stop();
       await new Promise((r) => setImmediate(r)); // let exit handlers of the last process settle states
       for (const task of held.view.tasks) {
-        if (instance.getLocalTaskState(task.id) === null || instance.getLocalTaskState(task.id) === 'running') {
+        if (
+          instance.getLocalTaskState(task.id) === null ||
+          instance.getLocalTaskState(task.id) === 'running'
+        ) {
           if (ctx.shuttingDown() || instance.stopping) instance.setTaskState(task, 'queued');
           else instance.setTaskState(task, 'failed', 'the job type ended without settling this task');
         }
@@ -107,7 +119,8 @@ export class AssignmentRunner {
     } catch (err) {
       logger.error({ err }, 'assignment crashed');
       for (const task of held.view.tasks) {
-        if (!instance || instance.getLocalTaskState(task.id) === null) this.report(task, { state: 'failed', error: `agent error: ${(err as Error).message}` });
+        if (!instance || instance.getLocalTaskState(task.id) === null)
+          this.report(task, { state: 'failed', error: `agent error: ${(err as Error).message}` });
       }
     } finally {
       await this.finish(instance, logger);
@@ -120,7 +133,14 @@ export class AssignmentRunner {
     if (this.log) {
       this.log.close();
       const first = held.view.tasks[0]!;
-      this.enqueue({ kind: 'log_upload', job: held.view.job.id, task: first.id, attempt: first.attempt, identifier: this.log.identifier, path: this.log.path });
+      this.enqueue({
+        kind: 'log_upload',
+        job: held.view.job.id,
+        task: first.id,
+        attempt: first.attempt,
+        identifier: this.log.identifier,
+        path: this.log.path,
+      });
     }
     try {
       instance?.cleanup();
@@ -159,7 +179,8 @@ export class AssignmentRunner {
 
   private host(logger: Logger, pathMapper: PathMapper): JobTypeHost & { taskLog: TaskLog } {
     const { ctx, held } = this;
-    const attemptOf = (task: AssignmentTask) => held.view.tasks.find((t) => t.id === task.id)?.attempt ?? task.attempt ?? 0;
+    const attemptOf = (task: AssignmentTask) =>
+      held.view.tasks.find((t) => t.id === task.id)?.attempt ?? task.attempt ?? 0;
     return {
       settings: ctx.settings.jobtypes,
       logger,
@@ -171,9 +192,19 @@ export class AssignmentRunner {
       shuttingDown: ctx.shuttingDown,
       reportTaskState: (task, report) => this.report({ ...task, attempt: attemptOf(task) }, report),
       reportTaskProgress: (task, progress) =>
-        this.enqueue({ kind: 'task_report', job: held.view.job.id, task: task.id, body: { progress, attempt: attemptOf(task) } }),
+        this.enqueue({
+          kind: 'task_report',
+          job: held.view.job.id,
+          task: task.id,
+          body: { progress, attempt: attemptOf(task) },
+        }),
       reportFailedOnAgent: (task) =>
-        this.enqueue({ kind: 'failed_on_agent', job: held.view.job.id, task: task.id, body: { id: ctx.agentId() } }),
+        this.enqueue({
+          kind: 'failed_on_agent',
+          job: held.view.job.id,
+          task: task.id,
+          body: { id: ctx.agentId() },
+        }),
       processStarted: ctx.processStarted,
       processEnded: ctx.processEnded,
     };

@@ -3,7 +3,11 @@ import type { Assignment } from '../../api/agent-protocol/index.js';
 import { AssignmentRegistry } from './assignments.js';
 
 const limits = { freeRamMb: 1000, cpus: 4, allowSharing: false };
-const assignment = (tasks: number[], extra: Partial<Assignment['job']> = {}, jobtype = 'Command'): Assignment => ({
+const assignment = (
+  tasks: number[],
+  extra: Partial<Assignment['job']> = {},
+  jobtype = 'Command',
+): Assignment => ({
   job: { id: 1, by: 1, ...extra },
   jobtype: { name: jobtype, version: 1 },
   tasks: tasks.map((id) => ({ id, frame: id })),
@@ -38,14 +42,28 @@ describe('admission', () => {
   test('one job type at a time unless sharing; exclusive jobs', () => {
     const r = new AssignmentRegistry();
     r.admit(assignment([1]), limits);
-    expect(r.admit(assignment([2], {}, 'Blender'), limits)).toMatchObject({ status: 409, body: { rejected_task_ids: [2] } });
+    expect(r.admit(assignment([2], {}, 'Blender'), limits)).toMatchObject({
+      status: 409,
+      body: { rejected_task_ids: [2] },
+    });
     expect(r.admit(assignment([2], {}, 'Blender'), { ...limits, allowSharing: true }).status).toBe(202);
-    expect(r.admit(assignment([3], { cpus: -1 }), { ...limits, allowSharing: true })).toMatchObject({ status: 409 });
+    expect(r.admit(assignment([3], { cpus: -1 }), { ...limits, allowSharing: true })).toMatchObject({
+      status: 409,
+    });
   });
 
   test('snapshot and task list are ordered by frame with attempts', () => {
     const r = new AssignmentRegistry();
-    const a = r.admit({ ...assignment([]), tasks: [{ id: 5, frame: 2, attempt: 3 }, { id: 4, frame: 1 }] }, limits);
+    const a = r.admit(
+      {
+        ...assignment([]),
+        tasks: [
+          { id: 5, frame: 2, attempt: 3 },
+          { id: 4, frame: 1 },
+        ],
+      },
+      limits,
+    );
     const id = (a.body as { id: string }).id;
     expect(r.snapshot()[id]!.tasks).toEqual([
       { id: 4, frame: 1, attempt: 0, local_state: null },

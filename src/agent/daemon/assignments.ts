@@ -59,14 +59,23 @@ export class AssignmentRegistry {
     const ram = body.job.ram ?? 0;
     const cpus = body.job.cpus ?? 0;
     if (ram > 0 && ram > limits.freeRamMb) {
-      return { status: 400, body: { error: 'Not enough ram', agent_ram: limits.freeRamMb, requires_ram: ram } };
+      return {
+        status: 400,
+        body: { error: 'Not enough ram', agent_ram: limits.freeRamMb, requires_ram: ram },
+      };
     }
     if (cpus > 0 && cpus > limits.cpus) {
-      return { status: 400, body: { error: 'Not enough cpus', agent_cpus: limits.cpus, requires_cpus: cpus } };
+      return {
+        status: 400,
+        body: { error: 'Not enough cpus', agent_cpus: limits.cpus, requires_cpus: cpus },
+      };
     }
     const ids = new Set(body.tasks.map((t) => t.id));
     if (ids.size !== body.tasks.length) {
-      return { status: 400, body: { error: 'Failed to validate the request data against the schema: duplicate task ids' } };
+      return {
+        status: 400,
+        body: { error: 'Failed to validate the request data against the schema: duplicate task ids' },
+      };
     }
     for (const existing of this.held.values()) {
       const shared = [...ids].filter((id) => existing.taskIds.has(id));
@@ -76,15 +85,26 @@ export class AssignmentRegistry {
       }
       return {
         status: 409,
-        body: { error: 'Partial overlap of tasks', rejected_task_ids: [...ids].filter((id) => !existing.taskIds.has(id)) },
+        body: {
+          error: 'Partial overlap of tasks',
+          rejected_task_ids: [...ids].filter((id) => !existing.taskIds.has(id)),
+        },
       };
     }
     const exclusive = ram < 0 || cpus < 0;
-    if (this.held.size > 0 && (exclusive || this.all().some((a) => a.view.job.ram === -1 || a.view.job.cpus === -1))) {
-      return { status: 409, body: { error: 'The agent is busy and the job needs the whole agent', rejected_task_ids: [...ids] } };
+    if (
+      this.held.size > 0 &&
+      (exclusive || this.all().some((a) => a.view.job.ram === -1 || a.view.job.cpus === -1))
+    ) {
+      return {
+        status: 409,
+        body: { error: 'The agent is busy and the job needs the whole agent', rejected_task_ids: [...ids] },
+      };
     }
     if (!limits.allowSharing) {
-      const other = this.all().find((a) => a.view.jobtype.name !== body.jobtype.name || a.view.jobtype.version !== body.jobtype.version);
+      const other = this.all().find(
+        (a) => a.view.jobtype.name !== body.jobtype.name || a.view.jobtype.version !== body.jobtype.version,
+      );
       if (other) {
         return {
           status: 409,
@@ -131,7 +151,13 @@ export class AssignmentRegistry {
   }
 
   /** Every task held, for GET /tasks/. */
-  tasks(): (AssignmentTask & { attempt: number; job: number; assignment: string; jobtype: string; local_state: string | null })[] {
+  tasks(): (AssignmentTask & {
+    attempt: number;
+    job: number;
+    assignment: string;
+    jobtype: string;
+    local_state: string | null;
+  })[] {
     return this.all().flatMap((a) =>
       a.view.tasks.map((t) => ({
         ...t,

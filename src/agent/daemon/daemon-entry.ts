@@ -21,17 +21,29 @@ export interface AgentProcessInput {
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
 }
 
-export function agentLogger(settings: AgentSettings, input: Pick<AgentProcessInput, 'foreground' | 'env' | 'overrides' | 'stderr'>): Logger {
+export function agentLogger(
+  settings: AgentSettings,
+  input: Pick<AgentProcessInput, 'foreground' | 'env' | 'overrides' | 'stderr'>,
+): Logger {
   const level = (input.env.DROVER_LOG_LEVEL as 'info' | undefined) ?? 'info';
   const toFile = !input.foreground || input.overrides.agent_log !== undefined;
   if (toFile && settings.log) {
-    return createLogger({ name: 'agent', level, destination: pino.destination({ dest: settings.log, append: true, mkdir: true, sync: true }), pretty: false });
+    return createLogger({
+      name: 'agent',
+      level,
+      destination: pino.destination({ dest: settings.log, append: true, mkdir: true, sync: true }),
+      pretty: false,
+    });
   }
   return createLogger({ name: 'agent', level, destination: input.stderr as never });
 }
 
 export async function startAgentProcess(input: AgentProcessInput): Promise<number> {
-  const settings = resolveAgentSettings(input.overrides, { purpose: 'start', env: input.env, cwd: input.cwd });
+  const settings = resolveAgentSettings(input.overrides, {
+    purpose: 'start',
+    env: input.env,
+    cwd: input.cwd,
+  });
   const logger = agentLogger(settings, input);
   try {
     return await runDaemon({ settings, logger, version: input.version, droverCommand: input.droverCommand });

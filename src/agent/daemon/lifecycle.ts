@@ -34,7 +34,8 @@ export class Lifecycle {
   }
 
   moveTo(next: LifecycleState): void {
-    if (!this.canMoveTo(next)) throw new Error(`agent lifecycle: ${this.current} → ${next} is not a transition`);
+    if (!this.canMoveTo(next))
+      throw new Error(`agent lifecycle: ${this.current} → ${next} is not a transition`);
     this.current = next;
     for (const listener of this.listeners) listener(next);
   }

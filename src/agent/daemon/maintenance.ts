@@ -11,7 +11,6 @@ import { checkModuleRoot } from '../jobtypes/module-safety/module-root-check.js'
 import { withRetry, type MasterClient } from '../master-client/master-client.js';
 import { UPDATE_ARCHIVE } from './update-package.js';
 
-
 export async function downloadUpdate(o: {
   client: MasterClient;
   version: string;
@@ -23,7 +22,8 @@ export async function downloadUpdate(o: {
   const zip = await withRetry(() => o.client.downloadUpdate(o.version), {
     baseDelayMs: o.retryDelayMs,
     cancelled: o.cancelled,
-    onRetry: (err, delayMs) => o.logger.warn({ err: err.message, delayMs }, 'update download failed; retrying'),
+    onRetry: (err, delayMs) =>
+      o.logger.warn({ err: err.message, delayMs }, 'update download failed; retrying'),
   });
   mkdirSync(o.dropDir, { recursive: true });
   const target = join(o.dropDir, UPDATE_ARCHIVE);
@@ -55,14 +55,19 @@ export async function checkSoftware(o: {
   if (o.refuseModuleRootCode) checkModuleRoot(code);
   const dir = join(o.cacheDirectory, 'discovery');
   mkdirSync(dir, { recursive: true });
-  const file = join(dir, `${o.software.replace(/[^\w.-]/g, '_')}_${o.version.replace(/[^\w.-]/g, '_')}_${Date.now()}.mjs`);
+  const file = join(
+    dir,
+    `${o.software.replace(/[^\w.-]/g, '_')}_${o.version.replace(/[^\w.-]/g, '_')}_${Date.now()}.mjs`,
+  );
   writeFileSync(file, code);
   const mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
   const discover = mod[fn];
   if (typeof discover !== 'function') throw new Error(`the discovery code exports no function named ${fn}`);
   const present = await Promise.race([
     Promise.resolve((discover as () => unknown)()),
-    new Promise((_, reject) => setTimeout(() => reject(new Error('discovery took longer than 60 s')), 60_000).unref()),
+    new Promise((_, reject) =>
+      setTimeout(() => reject(new Error('discovery took longer than 60 s')), 60_000).unref(),
+    ),
   ]);
   await o.client.reportSoftware(o.agentId, o.software, o.version, Boolean(present));
   o.logger.info({ software: o.software, version: o.version, present: Boolean(present) }, 'software checked');

@@ -14,7 +14,11 @@ export interface ManholeSettings {
   password: string | undefined;
 }
 
-export async function startManhole(settings: ManholeSettings, scope: Record<string, unknown>, logger: Logger): Promise<{ close(): Promise<void>; port: number }> {
+export async function startManhole(
+  settings: ManholeSettings,
+  scope: Record<string, unknown>,
+  logger: Logger,
+): Promise<{ close(): Promise<void>; port: number }> {
   const server: Server = createServer((socket) => login(socket, settings, scope, logger));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -28,7 +32,12 @@ export async function startManhole(settings: ManholeSettings, scope: Record<stri
   };
 }
 
-function login(socket: Socket, settings: ManholeSettings, scope: Record<string, unknown>, logger: Logger): void {
+function login(
+  socket: Socket,
+  settings: ManholeSettings,
+  scope: Record<string, unknown>,
+  logger: Logger,
+): void {
   const answers: string[] = [];
   let buffer = '';
   socket.setEncoding('utf8');
@@ -42,7 +51,10 @@ function login(socket: Socket, settings: ManholeSettings, scope: Record<string, 
       if (answers.length === 1) socket.write('password: ');
       if (answers.length === 2) {
         socket.off('data', onData);
-        const ok = settings.password !== undefined && sameSecret(answers[0]!, settings.username) && sameSecret(answers[1]!, settings.password);
+        const ok =
+          settings.password !== undefined &&
+          sameSecret(answers[0]!, settings.username) &&
+          sameSecret(answers[1]!, settings.password);
         if (!ok) {
           logger.warn({ remote: socket.remoteAddress }, 'manhole login refused');
           socket.end('access denied\n');
@@ -51,7 +63,13 @@ function login(socket: Socket, settings: ManholeSettings, scope: Record<string, 
         logger.warn({ remote: socket.remoteAddress }, 'manhole session opened');
         // Whatever followed the password in the same packet belongs to the REPL.
         if (buffer) socket.unshift(buffer);
-        const repl = startRepl({ input: socket, output: socket, prompt: 'drover> ', terminal: false, useGlobal: false });
+        const repl = startRepl({
+          input: socket,
+          output: socket,
+          prompt: 'drover> ',
+          terminal: false,
+          useGlobal: false,
+        });
         Object.assign(repl.context, scope);
         repl.on('exit', () => socket.end());
         return;

@@ -28,7 +28,10 @@ export class PathMapCache {
       this.maps = await this.client.fetchPathMaps(this.agentId());
       this.mapper = new PathMapper(this.maps, this.os);
     } catch (err) {
-      this.logger.warn({ err: (err as Error).message, known: this.maps.length }, 'path maps unavailable; using the last known ones');
+      this.logger.warn(
+        { err: (err as Error).message, known: this.maps.length },
+        'path maps unavailable; using the last known ones',
+      );
     }
     return this.mapper;
   }

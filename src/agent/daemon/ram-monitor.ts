@@ -34,7 +34,8 @@ export class RamMonitor {
   }
 
   start(): void {
-    if (this.o.checkIntervalMs > 0) this.interval = setInterval(() => void this.check(), this.o.checkIntervalMs).unref();
+    if (this.o.checkIntervalMs > 0)
+      this.interval = setInterval(() => void this.check(), this.o.checkIntervalMs).unref();
   }
 
   stop(): void {
@@ -48,7 +49,8 @@ export class RamMonitor {
     this.checking = true;
     try {
       const free = await this.o.readFreeRamMb();
-      if (this.lastReported !== undefined && Math.abs(free - this.lastReported) < this.o.reportDeltaMb) return;
+      if (this.lastReported !== undefined && Math.abs(free - this.lastReported) < this.o.reportDeltaMb)
+        return;
       const wait = this.lastReportAt + this.o.maxReportFrequencyMs - this.now();
       if (wait > 0) {
         this.deferred ??= setTimeout(() => {

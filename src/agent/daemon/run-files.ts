@@ -19,7 +19,10 @@ import { isAlive, processStartTime, signalTree } from '../system/process-tree.js
 export class AlreadyRunningError extends DroverError {
   readonly code = 'agent_already_running';
 
-  constructor(readonly pid: number, pidfile: string) {
+  constructor(
+    readonly pid: number,
+    pidfile: string,
+  ) {
     super(`an agent is already running (pid ${pid}, pidfile ${pidfile})`);
   }
 }
@@ -102,12 +105,7 @@ export class ChildRegistry {
 
   /** Kills processes a previous run of this agent left running; returns their pids. */
   reapOrphans(): number[] {
-    let previous: Record<string, string> = {};
-    try {
-      previous = JSON.parse(readText(this.file) ?? '{}') as Record<string, string>;
-    } catch {
-      previous = {};
-    }
+    const previous = parseChildren(readText(this.file));
     const killed: number[] = [];
     for (const [pidText, startTime] of Object.entries(previous)) {
       const pid = Number(pidText);
@@ -137,5 +135,14 @@ export class ChildRegistry {
 
   private save(): void {
     writeFileAtomic(this.file, JSON.stringify(Object.fromEntries(this.children)));
+  }
+}
+
+function parseChildren(text: string | undefined): Record<string, string> {
+  try {
+    const parsed = JSON.parse(text ?? '{}') as unknown;
+    return typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, string>) : {};
+  } catch {
+    return {};
   }
 }

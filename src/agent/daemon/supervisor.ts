@@ -59,7 +59,8 @@ export class Supervisor {
         if (this.stopping) break;
         // A run that ends within a minute counts towards the crash back-off.
         this.failures = Date.now() - startedAt < 60_000 && code !== 0 ? this.failures + 1 : 0;
-        const delay = this.failures === 0 ? this.o.intervalMs : Math.min(60_000, this.o.intervalMs * 2 ** this.failures);
+        const delay =
+          this.failures === 0 ? this.o.intervalMs : Math.min(60_000, this.o.intervalMs * 2 ** this.failures);
         if (existsSync(this.o.runControlFile)) {
           this.o.logger.warn({ code, delayMs: delay }, 'the agent stopped; restarting it');
           await this.sleep(delay);
@@ -75,14 +76,20 @@ export class Supervisor {
     const archive = join(this.o.updatesDropDir, UPDATE_ARCHIVE);
     if (!existsSync(archive)) return;
     if (!this.o.agentPackageDir) {
-      this.o.logger.warn({ archive }, 'an update is waiting but --agent-package-dir is not set; not applying it');
+      this.o.logger.warn(
+        { archive },
+        'an update is waiting but --agent-package-dir is not set; not applying it',
+      );
       return;
     }
     try {
       const files = applyUpdate(archive, this.o.agentPackageDir);
       this.o.logger.info({ files, packageDir: this.o.agentPackageDir }, 'update applied');
     } catch (err) {
-      this.o.logger.error({ err: (err as Error).message }, 'update could not be applied; starting the current agent');
+      this.o.logger.error(
+        { err: (err as Error).message },
+        'update could not be applied; starting the current agent',
+      );
     }
   }
 

@@ -21,7 +21,9 @@ export function applyUpdate(archive: string, packageDir: string): number {
   try {
     entries = unzipSync(new Uint8Array(readFileSync(archive)));
   } catch (err) {
-    throw new UpdateArchiveError(`${archive} is not a readable zip archive: ${(err as Error).message}`, { cause: err });
+    throw new UpdateArchiveError(`${archive} is not a readable zip archive: ${(err as Error).message}`, {
+      cause: err,
+    });
   }
   const files = Object.entries(entries).filter(([name]) => !name.endsWith('/'));
   for (const [name] of files) {
@@ -32,7 +34,8 @@ export function applyUpdate(archive: string, packageDir: string): number {
   }
   if (files.length === 0) throw new UpdateArchiveError(`${archive} is empty`);
   mkdirSync(packageDir, { recursive: true });
-  for (const entry of readdirSync(packageDir)) rmSync(join(packageDir, entry), { recursive: true, force: true });
+  for (const entry of readdirSync(packageDir))
+    rmSync(join(packageDir, entry), { recursive: true, force: true });
   for (const [name, data] of files) {
     const target = join(packageDir, normalize(name));
     mkdirSync(dirname(target), { recursive: true });

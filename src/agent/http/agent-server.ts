@@ -11,33 +11,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../../core/logging.js';
-import type { AgentControl, Caller } from './agent-control.js';
+import type { AgentControl } from './agent-control.js';
+import { HttpError, type RequestContext } from './request-context.js';
 import { apiRoutes, type Route } from './routes.js';
 
 export const MAX_BODY_BYTES = 16 * 1024 * 1024;
-
-export interface RequestContext {
-  req: IncomingMessage;
-  res: ServerResponse;
-  url: URL;
-  params: string[];
-  caller: Caller;
-  body: unknown;
-  control: AgentControl;
-  logger: Logger;
-  json(status: number, body?: unknown): void;
-  html(status: number, page: string): void;
-}
-
-export class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-    readonly extra: Record<string, unknown> = {},
-  ) {
-    super(message);
-  }
-}
 
 function acceptsJson(header: string | undefined): boolean {
   if (!header) return true;
@@ -58,7 +36,11 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-export function createAgentServer(control: AgentControl, logger: Logger, routes: readonly Route[] = apiRoutes): Server {
+export function createAgentServer(
+  control: AgentControl,
+  logger: Logger,
+  routes: readonly Route[] = apiRoutes,
+): Server {
   const server = createServer((req, res) => {
     void handle(req, res).catch((err: unknown) => {
       logger.error({ err, method: req.method, url: req.url }, 'request failed');
@@ -82,19 +64,25 @@ export function createAgentServer(control: AgentControl, logger: Logger, routes:
       logger,
       json: (status, body) => send(res, status, body, control.prettyJson),
       html: (status, page) => {
-        res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).end(page);
+        res
+          .writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' })
+          .end(page);
       },
     };
     const caller = control.authenticate(req.headers.authorization);
     if (!caller) {
-      const challenge = control.basicAuthEnabled ? 'Basic realm="drover-agent", Bearer' : 'Bearer realm="drover-agent"';
+      const challenge = control.basicAuthEnabled
+        ? 'Basic realm="drover-agent", Bearer'
+        : 'Bearer realm="drover-agent"';
       res.setHeader('www-authenticate', challenge);
       return ctx.json(401, { error: 'authentication required' });
     }
     ctx.caller = caller;
     const matching = routes.map((r) => ({ r, m: r.pattern.exec(path) })).filter((x) => x.m !== null);
     if (matching.length === 0) return ctx.json(404, { error: `no such resource: ${path}` });
-    const hit = matching.find((x) => x.r.method === req.method || (req.method === 'HEAD' && x.r.method === 'GET'));
+    const hit = matching.find(
+      (x) => x.r.method === req.method || (req.method === 'HEAD' && x.r.method === 'GET'),
+    );
     if (!hit) {
       res.setHeader('allow', [...new Set(matching.map((x) => x.r.method))].join(', '));
       return ctx.json(405, { error: `${req.method} is not allowed on ${path}` });
@@ -108,7 +96,8 @@ export function createAgentServer(control: AgentControl, logger: Logger, routes:
       const raw = await readBody(req);
       if (raw.length > 0) {
         const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-        if (type !== 'application/json') return ctx.json(415, { error: `unsupported content type: ${type || '(none)'}` });
+        if (type !== 'application/json')
+          return ctx.json(415, { error: `unsupported content type: ${type || '(none)'}` });
         try {
           ctx.body = JSON.parse(raw.toString('utf8'));
         } catch {
@@ -117,7 +106,10 @@ export function createAgentServer(control: AgentControl, logger: Logger, routes:
       }
       if (route.check) {
         const result = route.check(ctx.body ?? {});
-        if (!result.ok) return ctx.json(400, { error: `Failed to validate the request data against the schema: ${result.message}` });
+        if (!result.ok)
+          return ctx.json(400, {
+            error: `Failed to validate the request data against the schema: ${result.message}`,
+          });
         ctx.body = result.value;
       }
       if (caller === 'master' && route.masterContact) control.masterContacted();
@@ -134,11 +126,18 @@ export function createAgentServer(control: AgentControl, logger: Logger, routes:
 
 export function send(res: ServerResponse, status: number, body: unknown, pretty: boolean): void {
   if (body === undefined || status === 204) {
-    res.writeHead(status, status === 204 ? {} : { 'content-type': 'application/json', 'content-length': '0' }).end();
+    res
+      .writeHead(status, status === 204 ? {} : { 'content-type': 'application/json', 'content-length': '0' })
+      .end();
     return;
   }
   const text = JSON.stringify(body, null, pretty ? 2 : undefined) + (pretty ? '\n' : '');
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)) }).end(text);
+  res
+    .writeHead(status, {
+      'content-type': 'application/json',
+      'content-length': String(Buffer.byteLength(text)),
+    })
+    .end(text);
 }
 
 export async function listen(server: Server, port: number, host: string): Promise<number> {

@@ -1,7 +1,12 @@
 import { expect, test } from 'vitest';
 import { authenticate } from './auth.js';
 
-const creds = { masterSecrets: () => ['m1', 'm0'], controlSecret: 'local', username: 'agent', password: 'pw' };
+const creds = {
+  masterSecrets: () => ['m1', 'm0'],
+  controlSecret: 'local',
+  username: 'agent',
+  password: 'pw',
+};
 const basic = (u: string, p: string) => `Basic ${Buffer.from(`${u}:${p}`).toString('base64')}`;
 
 test('the master secret, the local secret, Basic with the configured password; nothing else', () => {

@@ -18,7 +18,7 @@ import {
   type StopRequest,
   type UpdateRequest,
 } from '../../api/agent-protocol/index.js';
-import { HttpError, type RequestContext } from './agent-server.js';
+import { HttpError, type RequestContext } from './request-context.js';
 import { configPage, statusPage } from './status-page.js';
 import { streamTaskLog } from './task-log-stream.js';
 
@@ -53,7 +53,12 @@ export const apiRoutes: readonly Route[] = [
     masterContact: true,
     handle: (ctx) => ctx.json(200, { versions: [1] }),
   },
-  { method: 'GET', pattern: /^\/api\/v1\/status\/?$/, kind: 'json', handle: (ctx) => ctx.json(200, ctx.control.status()) },
+  {
+    method: 'GET',
+    pattern: /^\/api\/v1\/status\/?$/,
+    kind: 'json',
+    handle: (ctx) => ctx.json(200, ctx.control.status()),
+  },
   {
     method: 'GET',
     pattern: /^\/api\/v1\/config\/?$/,
@@ -81,7 +86,8 @@ export const apiRoutes: readonly Route[] = [
     masterContact: true,
     handle: (ctx) => {
       const raw = ctx.params[0] ?? '';
-      if (!/^\d+$/.test(raw)) return ctx.json(400, { error: `task id must be an integer, not ${JSON.stringify(raw)}` });
+      if (!/^\d+$/.test(raw))
+        return ctx.json(400, { error: `task id must be an integer, not ${JSON.stringify(raw)}` });
       const answer = ctx.control.deleteTask(Number(raw));
       ctx.json(answer.status, answer.body);
     },
@@ -92,7 +98,10 @@ export const apiRoutes: readonly Route[] = [
     kind: 'json',
     masterContact: true,
     handle: (ctx) => {
-      if (ctx.body === undefined) return ctx.json(400, { error: 'Failed to validate the request data against the schema: the body is empty' });
+      if (ctx.body === undefined)
+        return ctx.json(400, {
+          error: 'Failed to validate the request data against the schema: the body is empty',
+        });
       const answer = ctx.control.assign(ctx.body);
       ctx.json(answer.status, answer.body);
     },
@@ -159,7 +168,12 @@ export const apiRoutes: readonly Route[] = [
       ctx.json(202, {});
     },
   },
-  { method: 'GET', pattern: /^\/$/, kind: 'html', handle: (ctx) => ctx.html(200, statusPage(ctx.control.status(), ctx.control.tasks())) },
+  {
+    method: 'GET',
+    pattern: /^\/$/,
+    kind: 'html',
+    handle: (ctx) => ctx.html(200, statusPage(ctx.control.status(), ctx.control.tasks())),
+  },
   {
     method: 'GET',
     pattern: /^\/configuration\/?$/,

@@ -3,7 +3,10 @@
  * server-rendered, no scripts; every value is escaped.
  */
 export function escapeHtml(value: unknown): string {
-  return String(value ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+  return String(value ?? '').replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
+  );
 }
 
 function layout(title: string, body: string): string {
@@ -22,14 +25,23 @@ function table(rows: [string, unknown][]): string {
 
 export function statusPage(status: Record<string, unknown>, tasks: unknown[]): string {
   const rows = (tasks as Record<string, unknown>[])
-    .map((t) => `<tr><td>${escapeHtml(t.job)}</td><td>${escapeHtml(t.id)}</td><td>${escapeHtml(t.frame)}</td><td>${escapeHtml(t.jobtype)}</td><td>${escapeHtml(t.local_state ?? 'assigned')}</td></tr>`)
+    .map(
+      (t) =>
+        `<tr><td>${escapeHtml(t.job)}</td><td>${escapeHtml(t.id)}</td><td>${escapeHtml(t.frame)}</td><td>${escapeHtml(t.jobtype)}</td><td>${escapeHtml(t.local_state ?? 'assigned')}</td></tr>`,
+    )
     .join('');
   const taskTable = tasks.length
     ? `<table><tr><th>Job</th><th>Task</th><th>Frame</th><th>Job type</th><th>State</th></tr>${rows}</table>`
     : '<p>No tasks.</p>';
-  return layout(`Drover agent ${String(status.agent_hostname ?? '')}`, `${table(Object.entries(status))}<h2>Tasks</h2>${taskTable}`);
+  return layout(
+    `Drover agent ${String(status.agent_hostname ?? '')}`,
+    `${table(Object.entries(status))}<h2>Tasks</h2>${taskTable}`,
+  );
 }
 
 export function configPage(config: Record<string, unknown>): string {
-  return layout('Drover agent configuration', table(Object.entries(config).sort(([a], [b]) => a.localeCompare(b))));
+  return layout(
+    'Drover agent configuration',
+    table(Object.entries(config).sort(([a], [b]) => a.localeCompare(b))),
+  );
 }

@@ -7,11 +7,22 @@ import { createReadStream } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TaskLogLocation } from './agent-control.js';
 
-export function streamTaskLog(req: IncomingMessage, res: ServerResponse, log: TaskLogLocation, follow: boolean): void {
-  res.writeHead(200, { 'content-type': 'text/csv; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
+export function streamTaskLog(
+  req: IncomingMessage,
+  res: ServerResponse,
+  log: TaskLogLocation,
+  follow: boolean,
+): void {
+  res.writeHead(200, {
+    'content-type': 'text/csv; charset=utf-8',
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+  });
   const live = log.live && !log.live.closed ? log.live : undefined;
   if (!live) {
-    createReadStream(log.path).on('error', () => res.end()).pipe(res);
+    createReadStream(log.path)
+      .on('error', () => res.end())
+      .pipe(res);
     return;
   }
   if (!follow) {

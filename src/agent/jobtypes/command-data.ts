@@ -31,7 +31,9 @@ export class CommandData {
   constructor(command: string, args: readonly (string | number)[] = [], options: CommandOptions = {}) {
     this.command = command;
     this.args = args.map((a) => String(a));
-    this.env = options.env ? Object.fromEntries(Object.entries(options.env).map(([k, v]) => [k, String(v)])) : undefined;
+    this.env = options.env
+      ? Object.fromEntries(Object.entries(options.env).map(([k, v]) => [k, String(v)]))
+      : undefined;
     this.cwd = options.cwd;
     this.user = options.user;
     this.group = options.group;
@@ -47,10 +49,16 @@ export class CommandData {
   /** Checks the fields and fills in the working directory; a ValidationError names what is wrong. */
   validate(defaultCwd: string): void {
     if (typeof this.command !== 'string' || this.command.trim() === '') {
-      throw new ValidationError('CommandData.command must be a non-empty string', { field: 'command', value: this.command });
+      throw new ValidationError('CommandData.command must be a non-empty string', {
+        field: 'command',
+        value: this.command,
+      });
     }
     if (!Array.isArray(this.args) || this.args.some((a) => typeof a !== 'string')) {
-      throw new ValidationError('CommandData.args must be a list of strings', { field: 'args', value: this.args });
+      throw new ValidationError('CommandData.args must be a list of strings', {
+        field: 'args',
+        value: this.args,
+      });
     }
     if (this.env !== undefined) {
       for (const [key, value] of Object.entries(this.env)) {
@@ -61,17 +69,27 @@ export class CommandData {
     }
     for (const field of ['user', 'group'] as const) {
       const v = this[field];
-      if (v !== undefined && typeof v !== 'string' && !(typeof v === 'number' && Number.isInteger(v) && v >= 0)) {
+      if (
+        v !== undefined &&
+        typeof v !== 'string' &&
+        !(typeof v === 'number' && Number.isInteger(v) && v >= 0)
+      ) {
         throw new ValidationError(`CommandData.${field} must be a name or a numeric id`, { field, value: v });
       }
     }
     this.cwd ??= defaultCwd;
-    let isDir = false;
-    try {
-      isDir = statSync(this.cwd).isDirectory();
-    } catch {
-      isDir = false;
-    }
-    if (!isDir) throw new ValidationError(`working directory ${this.cwd} does not exist`, { field: 'cwd', value: this.cwd });
+    if (!isDirectory(this.cwd))
+      throw new ValidationError(`working directory ${this.cwd} does not exist`, {
+        field: 'cwd',
+        value: this.cwd,
+      });
+  }
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
   }
 }

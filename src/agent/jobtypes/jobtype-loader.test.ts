@@ -25,7 +25,11 @@ function source(codes: Record<string, Omit<JobTypeCode, 'name' | 'version'>>) {
   return { src, calls };
 }
 
-function loader(src: JobTypeCodeSource, cacheDirectory: string, extra: Partial<{ enableCache: boolean; refuse: boolean; base: boolean }> = {}) {
+function loader(
+  src: JobTypeCodeSource,
+  cacheDirectory: string,
+  extra: Partial<{ enableCache: boolean; refuse: boolean; base: boolean }> = {},
+) {
   return new JobTypeLoader({
     cacheDirectory,
     enableCache: extra.enableCache ?? true,
@@ -46,7 +50,11 @@ describe('JobTypeLoader', () => {
     expect(await a.load('Hello', 1)).toBe(cls);
     expect(calls).toEqual(['Hello@1']);
     expect(readdirSync(dir).sort()).toEqual(
-      expect.arrayContaining(['drover-jobtype.mjs', 'Hello_v1.json', expect.stringMatching(/^Hello_v1_[0-9a-f]{16}\.mjs$/)]),
+      expect.arrayContaining([
+        'drover-jobtype.mjs',
+        'Hello_v1.json',
+        expect.stringMatching(/^Hello_v1_[0-9a-f]{16}\.mjs$/),
+      ]),
     );
     // A new agent process (fresh memory) finds the code on disk and does not ask the master.
     const b = loader(src, dir);
@@ -64,7 +72,13 @@ describe('JobTypeLoader', () => {
   });
 
   test.each([
-    ['work at import', { code: `import { JobType } from 'drover/jobtype';\nstartMining();\nexport default class extends JobType {}` }, /import time \(line 2\)/],
+    [
+      'work at import',
+      {
+        code: `import { JobType } from 'drover/jobtype';\nstartMining();\nexport default class extends JobType {}`,
+      },
+      /import time \(line 2\)/,
+    ],
     ['no such export', { code: GOOD, classname: 'Nope' }, /exports no class named Nope/],
     ['no default export', { code: GOOD, classname: null }, /no default export/],
     ['not a JobType', { code: 'export class Rogue {}', classname: 'Rogue' }, /does not extend JobType/],
@@ -79,16 +93,24 @@ describe('JobTypeLoader', () => {
 
   test('the switches can be turned off', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'drover-cache-'));
-    const { src } = source({ R: { code: 'globalThis.__droverRan = 1;\nexport class Rogue {}', classname: 'Rogue' } });
+    const { src } = source({
+      R: { code: 'globalThis.__droverRan = 1;\nexport class Rogue {}', classname: 'Rogue' },
+    });
     const cls = await loader(src, dir, { refuse: false, base: false }).load('R', 1);
     expect(cls.name).toBe('Rogue');
     expect((globalThis as Record<string, unknown>).__droverRan).toBe(1);
-    const { src: throwing } = source({ T: { code: "throw new Error('kaboom');\nexport class T {}", classname: 'T' } });
-    await expect(loader(throwing, dir, { refuse: false }).load('T', 1)).rejects.toThrow(/importing the module failed: Error: kaboom/);
+    const { src: throwing } = source({
+      T: { code: "throw new Error('kaboom');\nexport class T {}", classname: 'T' },
+    });
+    await expect(loader(throwing, dir, { refuse: false }).load('T', 1)).rejects.toThrow(
+      /importing the module failed: Error: kaboom/,
+    );
   });
 
   test('a master that cannot provide the code', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'drover-cache-'));
-    await expect(loader(source({}).src, dir).load('Missing', 3)).rejects.toThrow(/Missing v3: the master did not provide its code: 404/);
+    await expect(loader(source({}).src, dir).load('Missing', 3)).rejects.toThrow(
+      /Missing v3: the master did not provide its code: 404/,
+    );
   });
 });

@@ -17,7 +17,13 @@ import { pathToFileURL } from 'node:url';
 import type { JobTypeCode } from '../../api/agent-protocol/index.js';
 import { DroverError } from '../../core/errors.js';
 import type { Logger } from '../../core/logging.js';
-import { installJobTypeApi, JOBTYPE_SPECIFIER, SHIM_FILENAME, SHIM_SOURCE, type JobTypeApi } from './jobtype-api.js';
+import {
+  installJobTypeApi,
+  JOBTYPE_SPECIFIER,
+  SHIM_FILENAME,
+  SHIM_SOURCE,
+  type JobTypeApi,
+} from './jobtype-api.js';
 import type { JobType } from './jobtype.js';
 import { checkModuleRoot } from './module-safety/module-root-check.js';
 import { rewriteSpecifier } from './module-safety/import-specifiers.js';
@@ -90,7 +96,12 @@ export class JobTypeLoader {
     try {
       code = await this.options.source.fetchJobTypeCode(name, version);
     } catch (err) {
-      throw new JobTypeLoadError(name, version, `the master did not provide its code: ${(err as Error).message}`, { cause: err });
+      throw new JobTypeLoadError(
+        name,
+        version,
+        `the master did not provide its code: ${(err as Error).message}`,
+        { cause: err },
+      );
     }
     const meta: CacheMeta = { name, version, classname: code.classname ?? null, sha256: sha256(code.code) };
     const known = this.memory.get(key);
@@ -98,7 +109,12 @@ export class JobTypeLoader {
     return this.instantiate(name, version, meta, code.code);
   }
 
-  private async instantiate(name: string, version: number, meta: CacheMeta, code: string): Promise<JobTypeClass> {
+  private async instantiate(
+    name: string,
+    version: number,
+    meta: CacheMeta,
+    code: string,
+  ): Promise<JobTypeClass> {
     if (this.options.refuseModuleRootCode) {
       try {
         checkModuleRoot(code);
@@ -111,7 +127,12 @@ export class JobTypeLoader {
     try {
       mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
     } catch (err) {
-      throw new JobTypeLoadError(name, version, `importing the module failed: ${(err as Error).stack ?? String(err)}`, { cause: err });
+      throw new JobTypeLoadError(
+        name,
+        version,
+        `importing the module failed: ${(err as Error).stack ?? String(err)}`,
+        { cause: err },
+      );
     }
     const exportName = meta.classname ?? 'default';
     const cls = mod[exportName];
@@ -119,11 +140,17 @@ export class JobTypeLoader {
       throw new JobTypeLoadError(
         name,
         version,
-        meta.classname ? `the module exports no class named ${meta.classname}` : 'the module has no default export and no classname is set',
+        meta.classname
+          ? `the module exports no class named ${meta.classname}`
+          : 'the module has no default export and no classname is set',
       );
     }
     if (this.options.requireBaseClass && !(cls.prototype instanceof this.api.JobType)) {
-      throw new JobTypeLoadError(name, version, `${cls.name || exportName} does not extend JobType (import it from 'drover/jobtype')`);
+      throw new JobTypeLoadError(
+        name,
+        version,
+        `${cls.name || exportName} does not extend JobType (import it from 'drover/jobtype')`,
+      );
     }
     this.memory.set(`${name}@${version}`, { sha256: meta.sha256, cls: cls as JobTypeClass });
     return cls as JobTypeClass;
@@ -135,8 +162,13 @@ export class JobTypeLoader {
 
   private readCache(name: string, version: number): { meta: CacheMeta; code: string } | undefined {
     try {
-      const meta = JSON.parse(readFileSync(join(this.directory, `${this.baseName({ name, version })}.json`), 'utf8')) as CacheMeta;
-      const code = readFileSync(join(this.directory, `${this.baseName(meta)}_${meta.sha256.slice(0, 16)}.js`), 'utf8');
+      const meta = JSON.parse(
+        readFileSync(join(this.directory, `${this.baseName({ name, version })}.json`), 'utf8'),
+      ) as CacheMeta;
+      const code = readFileSync(
+        join(this.directory, `${this.baseName(meta)}_${meta.sha256.slice(0, 16)}.js`),
+        'utf8',
+      );
       if (meta.name !== name || meta.version !== version || sha256(code) !== meta.sha256) return undefined;
       return { meta, code };
     } catch {
@@ -160,7 +192,10 @@ export class JobTypeLoader {
     try {
       return write(this.directory);
     } catch (err) {
-      this.options.logger.warn({ err, dir: this.directory }, 'job type cache not writable; using a private directory');
+      this.options.logger.warn(
+        { err, dir: this.directory },
+        'job type cache not writable; using a private directory',
+      );
       this.directory = mkdtempSync(join(tmpdir(), 'drover-jobtype-cache-'));
       return write(this.directory);
     }

@@ -40,7 +40,10 @@ function setup(tasks = [{ id: 1, frame: 1, attempt: 1 }], job: Partial<Assignmen
   const host: JobTypeHost = {
     settings,
     logger: silentLogger(),
-    pathMapper: new PathMapper([{ id: 1, path_linux: '/mnt/p', path_windows: 'P:\\', path_osx: '/Volumes/p' }], 'linux'),
+    pathMapper: new PathMapper(
+      [{ id: 1, path_linux: '/mnt/p', path_windows: 'P:\\', path_osx: '/Volumes/p' }],
+      'linux',
+    ),
     taskLog,
     defaultCwd: dir,
     now: () => Date.now(),
@@ -118,7 +121,9 @@ describe('JobType', () => {
     ]);
     class PerTask extends JobType {
       override getCommandData() {
-        return this.tasks.map((t) => new CommandData('sh', ['-c', `exit ${t.frame === 2 ? 1 : 0}`], { tasks: [t.id] }));
+        return this.tasks.map(
+          (t) => new CommandData('sh', ['-c', `exit ${t.frame === 2 ? 1 : 0}`], { tasks: [t.id] }),
+        );
       }
     }
     await runToEnd(new PerTask(assignment, host));

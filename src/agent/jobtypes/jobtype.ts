@@ -95,14 +95,18 @@ export class JobType {
 
   /** The process(es) to run. Must be overridden unless `start()` is. */
   getCommandData(): CommandData | CommandData[] | Promise<CommandData | CommandData[]> {
-    throw new JobTypeNotImplementedError(`${this.constructor.name} must override getCommandData() or start()`);
+    throw new JobTypeNotImplementedError(
+      `${this.constructor.name} must override getCommandData() or start()`,
+    );
   }
 
   beforeStart(): void | Promise<void> {}
 
   /** Called with each command before its process is spawned; changes to `command` apply. */
   beforeSpawnProcess(command: CommandData): void {
-    this.logInternal(`starting ${[command.command, ...command.args].map(quoteArg).join(' ')} in ${command.cwd}`);
+    this.logInternal(
+      `starting ${[command.command, ...command.args].map(quoteArg).join(' ')} in ${command.cwd}`,
+    );
   }
 
   /** Default: the process's tasks are running. */
@@ -137,11 +141,13 @@ export class JobType {
   }
   logStdoutLine(process: JobProcess, line: string): void {
     this.host.taskLog.write(0, process.pid ?? null, line);
-    if (this.host.settings.captureProcessOutput) this.host.logger.info({ pid: process.pid, stream: 'stdout' }, line);
+    if (this.host.settings.captureProcessOutput)
+      this.host.logger.info({ pid: process.pid, stream: 'stdout' }, line);
   }
   logStderrLine(process: JobProcess, line: string): void {
     this.host.taskLog.write(1, process.pid ?? null, line);
-    if (this.host.settings.captureProcessOutput) this.host.logger.info({ pid: process.pid, stream: 'stderr' }, line);
+    if (this.host.settings.captureProcessOutput)
+      this.host.logger.info({ pid: process.pid, stream: 'stderr' }, line);
   }
   processStdoutLine(_process: JobProcess, _line: string): void {}
   processStderrLine(process: JobProcess, line: string): void {
@@ -192,30 +198,42 @@ export class JobType {
     const ids = this.idsFor(command);
     this.beforeSpawnProcess(command);
     const tasks = this.tasks.filter((t) => ids.has(t.id));
-    let stdout: LineSplitter | undefined;
-    let stderr: LineSplitter | undefined;
+    // The splitters need the JobProcess, which needs the spawned process: they are set right after.
+    const lines: { stdout?: LineSplitter; stderr?: LineSplitter } = {};
     const managed = new ManagedProcess(
-      { command: command.command, args: command.args, env: command.env ?? {}, cwd: command.cwd!, ...this.userIds(command) },
-      { stdout: (chunk) => stdout!.push(chunk), stderr: (chunk) => stderr!.push(chunk) },
+      {
+        command: command.command,
+        args: command.args,
+        env: command.env ?? {},
+        cwd: command.cwd!,
+        ...this.userIds(command),
+      },
+      { stdout: (chunk) => lines.stdout!.push(chunk), stderr: (chunk) => lines.stderr!.push(chunk) },
       this.host.settings.killDelayMs,
     );
     const process = new JobProcess(command, tasks, managed);
-    stdout = new LineSplitter((line) => this.handleStdoutLine(process, line));
-    stderr = new LineSplitter((line) => this.handleStderrLine(process, line));
+    lines.stdout = new LineSplitter((line) => this.handleStdoutLine(process, line));
+    lines.stderr = new LineSplitter((line) => this.handleStderrLine(process, line));
     this.processes.add(process);
     if (managed.pid !== undefined) {
       this.host.processStarted(managed);
       managed.watchRam({
         warningMb: this.job.ram_warning,
         maxMb: this.job.ram_max,
-        onWarning: (mb) => this.logInternal(`process tree uses ${Math.round(mb)} MB, above the job's ram_warning of ${this.job.ram_warning} MB`),
-        onExceeded: (mb) => this.logInternal(`process tree uses ${Math.round(mb)} MB, above the job's ram_max of ${this.job.ram_max} MB: killing it`),
+        onWarning: (mb) =>
+          this.logInternal(
+            `process tree uses ${Math.round(mb)} MB, above the job's ram_warning of ${this.job.ram_warning} MB`,
+          ),
+        onExceeded: (mb) =>
+          this.logInternal(
+            `process tree uses ${Math.round(mb)} MB, above the job's ram_max of ${this.job.ram_max} MB: killing it`,
+          ),
       });
       this.processStarted(process);
     }
     void managed.exited.then((exit) => {
-      stdout!.end();
-      stderr!.end();
+      lines.stdout!.end();
+      lines.stderr!.end();
       process.exit = exit;
       this.host.processEnded(managed);
       this.logInternal(describeExit(command.command, managed.pid, exit));
@@ -223,7 +241,8 @@ export class JobType {
         this.processStopped(process, exit);
       } catch (err) {
         this.host.logger.error({ err, jobtype: this.assignment.jobtype.name }, 'processStopped failed');
-        for (const task of process.tasks) if (!this.isFinal(task.id)) this.setTaskState(task, 'failed', this.formatError(err));
+        for (const task of process.tasks)
+          if (!this.isFinal(task.id)) this.setTaskState(task, 'failed', this.formatError(err));
       }
     });
     return process;
@@ -237,15 +256,18 @@ export class JobType {
     this.stopPromise ??= (async () => {
       const signal = SIGNALS[options.signal ?? 'TERM'];
       await Promise.all(
-        [...this.processes].filter((p) => p.running).map((p) => {
-          if (signal === 'SIGINT') {
-            p.interrupt();
-            return p.managed.exited;
-          }
-          return p.managed.stop(signal);
-        }),
+        [...this.processes]
+          .filter((p) => p.running)
+          .map((p) => {
+            if (signal === 'SIGINT') {
+              p.interrupt();
+              return p.managed.exited;
+            }
+            return p.managed.stop(signal);
+          }),
       );
-      const error = options.error === undefined ? 'the assignment was stopped' : this.formatError(options.error);
+      const error =
+        options.error === undefined ? 'the assignment was stopped' : this.formatError(options.error);
       for (const task of this.tasks) {
         if (this.isFinal(task.id)) continue;
         if (options.failed && !this.host.shuttingDown()) this.setTaskState(task, 'failed', error);
@@ -270,10 +292,16 @@ export class JobType {
   setTaskState(ref: TaskRef, state: TaskState, error?: unknown): void {
     const task = this.task(ref);
     if (!['running', 'done', 'failed', 'queued'].includes(state)) {
-      throw new ValidationError(`unknown task state ${JSON.stringify(state)}`, { field: 'state', value: state });
+      throw new ValidationError(`unknown task state ${JSON.stringify(state)}`, {
+        field: 'state',
+        value: state,
+      });
     }
     if (error !== undefined && state !== 'failed') {
-      throw new ValidationError('an error may only be given with the state "failed"', { field: 'error', value: error });
+      throw new ValidationError('an error may only be given with the state "failed"', {
+        field: 'error',
+        value: error,
+      });
     }
     if (this.localStates.get(task.id) === state) return;
     // While the agent shuts down its tasks are handed back, never failed (spec §4).
@@ -362,7 +390,10 @@ export class JobType {
     return { ...this.environment };
   }
 
-  getUidGid(user: string | number | undefined, group: string | number | undefined): { uid?: number; gid?: number } {
+  getUidGid(
+    user: string | number | undefined,
+    group: string | number | undefined,
+  ): { uid?: number; gid?: number } {
     return {
       ...(user !== undefined ? { uid: resolveUid(user) } : {}),
       ...(group !== undefined ? { gid: resolveGid(group) } : {}),
@@ -375,7 +406,10 @@ export class JobType {
 
   getCsvlogPath(processUuid: string, createTime = new Date(this.host.now())): string {
     const settings = this.host.settings;
-    return join(settings.taskLogDir, taskLogFilename(settings.taskLogFilename, { time: createTime, job: this.job.id, process: processUuid }));
+    return join(
+      settings.taskLogDir,
+      taskLogFilename(settings.taskLogFilename, { time: createTime, job: this.job.id, process: processUuid }),
+    );
   }
 
   /**
@@ -419,7 +453,11 @@ export class JobType {
   }
 
   private isFinal(taskId: number): boolean {
-    return this.finishedTasks.has(taskId) || this.failedTasks.has(taskId) || this.localStates.get(taskId) === 'queued';
+    return (
+      this.finishedTasks.has(taskId) ||
+      this.failedTasks.has(taskId) ||
+      this.localStates.get(taskId) === 'queued'
+    );
   }
 
   private cancelProgress(taskId: number): void {
@@ -431,7 +469,8 @@ export class JobType {
   private task(ref: TaskRef): AssignmentView['tasks'][number] {
     const id = typeof ref === 'number' ? ref : ref.id;
     const task = this.tasks.find((t) => t.id === id);
-    if (!task) throw new ValidationError(`task ${id} is not part of this assignment`, { field: 'task', value: id });
+    if (!task)
+      throw new ValidationError(`task ${id} is not part of this assignment`, { field: 'task', value: id });
     return task;
   }
 

@@ -25,19 +25,23 @@ test('overlong lines are cut, not buffered without bound', () => {
 
 test('any chunking of a text gives the same lines as splitting it whole', () => {
   fc.assert(
-    fc.property(fc.string({ unit: fc.constantFrom('a', 'b', '\n', '\r', 'é') }), fc.array(fc.nat(), { maxLength: 8 }), (text, cuts) => {
-      const buf = Buffer.from(text);
-      const points = [...new Set(cuts.map((c) => c % (buf.length + 1)))].sort((a, b) => a - b);
-      const chunks: Buffer[] = [];
-      let last = 0;
-      for (const p of points) {
-        chunks.push(buf.subarray(last, p));
-        last = p;
-      }
-      chunks.push(buf.subarray(last));
-      const expected = text.split('\n').map((l) => l.replace(/\r$/, ''));
-      if (text.endsWith('\n') || text === '') expected.pop();
-      expect(split(chunks)).toEqual(expected);
-    }),
+    fc.property(
+      fc.string({ unit: fc.constantFrom('a', 'b', '\n', '\r', 'é') }),
+      fc.array(fc.nat(), { maxLength: 8 }),
+      (text, cuts) => {
+        const buf = Buffer.from(text);
+        const points = [...new Set(cuts.map((c) => c % (buf.length + 1)))].sort((a, b) => a - b);
+        const chunks: Buffer[] = [];
+        let last = 0;
+        for (const p of points) {
+          chunks.push(buf.subarray(last, p));
+          last = p;
+        }
+        chunks.push(buf.subarray(last));
+        const expected = text.split('\n').map((l) => l.replace(/\r$/, ''));
+        if (text.endsWith('\n') || text === '') expected.pop();
+        expect(split(chunks)).toEqual(expected);
+      },
+    ),
   );
 });

@@ -46,6 +46,7 @@ export class LineSplitter {
       this.onLine(text.slice(start, stop));
       return;
     }
-    for (let i = start; i < stop; i += this.maxLineLength) this.onLine(text.slice(i, Math.min(stop, i + this.maxLineLength)));
+    for (let i = start; i < stop; i += this.maxLineLength)
+      this.onLine(text.slice(i, Math.min(stop, i + this.maxLineLength)));
   }
 }

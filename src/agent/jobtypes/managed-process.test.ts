@@ -46,7 +46,10 @@ test('stop: TERM reaches the tree, KILL follows for what ignores it', async () =
 
 test('ram_max kills the tree and says so', async () => {
   // node holding ~80 MB of touched memory; limit 40 MB.
-  const { p } = run(process.execPath, ['-e', 'const b = Buffer.alloc(80 * 1024 * 1024, 1); setTimeout(() => {}, 20000)']);
+  const { p } = run(process.execPath, [
+    '-e',
+    'const b = Buffer.alloc(80 * 1024 * 1024, 1); setTimeout(() => {}, 20000)',
+  ]);
   let exceeded = 0;
   p.watchRam({ maxMb: 40, warningMb: 20, intervalMs: 50, onExceeded: (mb) => (exceeded = mb) });
   const exit = await p.exited;

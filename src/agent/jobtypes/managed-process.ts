@@ -79,7 +79,11 @@ export class ManagedProcess {
         if (this.done) return;
         this.done = true;
         if (this.ramTimer) clearInterval(this.ramTimer);
-        resolve({ ...exit, peakRamMb: Math.round(this.peakRamMb), ...(this.killedFor ? { killedFor: this.killedFor } : {}) });
+        resolve({
+          ...exit,
+          peakRamMb: Math.round(this.peakRamMb),
+          ...(this.killedFor ? { killedFor: this.killedFor } : {}),
+        });
       };
       this.child.once('error', (err) => {
         // Spawn failures come with no exit event; other errors (kill of a gone process) are irrelevant.

@@ -12,10 +12,13 @@ import type { OsClass } from '../system/hardware.js';
 export function expandvars(value: string, environment: Readonly<Record<string, string | undefined>>): string {
   const home = environment.HOME ?? homedir();
   const withHome = value.replace(/^~(?=$|[/\\])/, home);
-  return withHome.replace(/\$\{(\w+)\}|\$(\w+)/g, (whole, braced: string | undefined, bare: string | undefined) => {
-    const v = environment[braced ?? bare ?? ''];
-    return v === undefined ? whole : v;
-  });
+  return withHome.replace(
+    /\$\{(\w+)\}|\$(\w+)/g,
+    (whole, braced: string | undefined, bare: string | undefined) => {
+      const v = environment[braced ?? bare ?? ''];
+      return v === undefined ? whole : v;
+    },
+  );
 }
 
 type Form = 'path_linux' | 'path_windows' | 'path_osx';

@@ -49,5 +49,7 @@ test('file names from the template', () => {
     process: '3fa85f64-5717-4562-b3fc-2c963f66afa6',
   });
   expect(name).toBe('2026-11-22_06-07-08_42_3fa85f6457174562b3fc2c963f66afa6.csv');
-  expect(taskLogFilename('${HOST}-$JOB.csv', { time, job: 1, process: 'x' }, { HOST: 'n1' })).toBe('n1-1.csv');
+  expect(taskLogFilename('${HOST}-$JOB.csv', { time, job: 1, process: 'x' }, { HOST: 'n1' })).toBe(
+    'n1-1.csv',
+  );
 });

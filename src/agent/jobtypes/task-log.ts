@@ -134,12 +134,15 @@ export function taskLogFilename(
     PROCESS: values.process.replace(/-/g, ''),
   };
   const names = Object.keys(known).sort((a, b) => b.length - a.length);
-  const name = template.replace(/\$\{(\w+)\}|\$(\w+)/g, (whole, braced: string | undefined, bare: string | undefined) => {
-    if (braced !== undefined) return known[braced] ?? env[braced] ?? whole;
-    const word = bare ?? '';
-    const hit = names.find((n) => word.startsWith(n));
-    if (hit) return known[hit]! + word.slice(hit.length);
-    return env[word] ?? whole;
-  });
+  const name = template.replace(
+    /\$\{(\w+)\}|\$(\w+)/g,
+    (whole, braced: string | undefined, bare: string | undefined) => {
+      if (braced !== undefined) return known[braced] ?? env[braced] ?? whole;
+      const word = bare ?? '';
+      const hit = names.find((n) => word.startsWith(n));
+      if (hit) return known[hit]! + word.slice(hit.length);
+      return env[word] ?? whole;
+    },
+  );
   return name.replace(/[/\\]/g, '_');
 }

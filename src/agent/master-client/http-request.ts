@@ -38,11 +38,15 @@ export function closeIdleConnections(): void {
   httpsAgent.destroy();
 }
 
-export function sendRequest(req: HttpRequest, onResponse?: (res: IncomingMessage) => Promise<Buffer>): Promise<HttpAnswer> {
+export function sendRequest(
+  req: HttpRequest,
+  onResponse?: (res: IncomingMessage) => Promise<Buffer>,
+): Promise<HttpAnswer> {
   return new Promise((resolve, reject) => {
     const isHttps = req.url.protocol === 'https:';
     const headers = { ...req.headers };
-    if (typeof req.body === 'string' || Buffer.isBuffer(req.body)) headers['content-length'] = String(Buffer.byteLength(req.body));
+    if (typeof req.body === 'string' || Buffer.isBuffer(req.body))
+      headers['content-length'] = String(Buffer.byteLength(req.body));
     const r = (isHttps ? httpsRequest : httpRequest)(
       req.url,
       { method: req.method, headers, agent: isHttps ? httpsAgent : httpAgent, timeout: req.timeoutMs },
@@ -57,7 +61,8 @@ export function sendRequest(req: HttpRequest, onResponse?: (res: IncomingMessage
             });
         read.then(
           (body) => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }),
-          (err: Error) => reject(new NetworkError(`reading the answer failed: ${err.message}`, { cause: err })),
+          (err: Error) =>
+            reject(new NetworkError(`reading the answer failed: ${err.message}`, { cause: err })),
         );
       },
     );

@@ -10,7 +10,12 @@
  */
 import { closeSync, ftruncateSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import type { FailedOnAgent, TaskLogRegistration, TaskLogState, TaskReport } from '../../api/agent-protocol/index.js';
+import type {
+  FailedOnAgent,
+  TaskLogRegistration,
+  TaskLogState,
+  TaskReport,
+} from '../../api/agent-protocol/index.js';
 import { writeFileAtomic } from '../system/identity.js';
 
 export type JournalRecord =

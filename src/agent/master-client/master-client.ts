@@ -110,29 +110,52 @@ export class MasterClient {
       });
     } catch (err) {
       if (err instanceof NetworkError) {
-        throw new MasterUnavailableError(`the master is unreachable (${what}): ${err.message}`, undefined, { cause: err });
+        throw new MasterUnavailableError(`the master is unreachable (${what}): ${err.message}`, undefined, {
+          cause: err,
+        });
       }
       throw err;
     }
     if (answer.status >= 200 && answer.status < 300) return answer;
     const detail = errorText(answer);
     if (answer.status >= 500 || RETRYABLE_4XX.has(answer.status)) {
-      throw new MasterUnavailableError(`the master answered ${answer.status} to ${what}: ${detail}`, answer.status);
+      throw new MasterUnavailableError(
+        `the master answered ${answer.status} to ${what}: ${detail}`,
+        answer.status,
+      );
     }
     throw new MasterRejectedError(answer.status, detail, what);
   }
 
-  private async json(method: string, path: string, what: string, check: Check, json?: unknown): Promise<unknown> {
+  private async json(
+    method: string,
+    path: string,
+    what: string,
+    check: Check,
+    json?: unknown,
+  ): Promise<unknown> {
     const answer = await this.request(method, path, what, json === undefined ? undefined : { json });
     return parse(answer, what, check);
   }
 
   async register(payload: AgentRegistration): Promise<AgentRecord> {
-    return (await this.json('POST', '/agents/', 'the registration', checkAgentRecord, payload)) as AgentRecord;
+    return (await this.json(
+      'POST',
+      '/agents/',
+      'the registration',
+      checkAgentRecord,
+      payload,
+    )) as AgentRecord;
   }
 
   async announce(agentId: string, payload: AgentAnnounce): Promise<AgentRecord> {
-    return (await this.json('POST', `/agents/${agentId}`, 'the announcement', checkAgentRecord, payload)) as AgentRecord;
+    return (await this.json(
+      'POST',
+      `/agents/${agentId}`,
+      'the announcement',
+      checkAgentRecord,
+      payload,
+    )) as AgentRecord;
   }
 
   async fetchJobTypeCode(name: string, version: number): Promise<JobTypeCode> {
@@ -141,23 +164,50 @@ export class MasterClient {
   }
 
   async fetchPathMaps(agentId: string): Promise<PathMap[]> {
-    return (await this.json('GET', `/pathmaps/?for_agent=${agentId}`, 'the path maps', checkPathMaps)) as PathMap[];
+    return (await this.json(
+      'GET',
+      `/pathmaps/?for_agent=${agentId}`,
+      'the path maps',
+      checkPathMaps,
+    )) as PathMap[];
   }
 
   async reportTask(job: number, task: number, body: TaskReport): Promise<void> {
     await this.request('POST', `/jobs/${job}/tasks/${task}`, `the report on task ${task}`, { json: body });
   }
 
-  async registerTaskLog(job: number, task: number, attempt: number, body: TaskLogRegistration): Promise<void> {
-    await this.request('POST', `/jobs/${job}/tasks/${task}/attempts/${attempt}/logs/`, `log ${body.identifier}`, { json: body });
+  async registerTaskLog(
+    job: number,
+    task: number,
+    attempt: number,
+    body: TaskLogRegistration,
+  ): Promise<void> {
+    await this.request(
+      'POST',
+      `/jobs/${job}/tasks/${task}/attempts/${attempt}/logs/`,
+      `log ${body.identifier}`,
+      { json: body },
+    );
   }
 
-  async reportTaskLogState(job: number, task: number, attempt: number, identifier: string, body: TaskLogState): Promise<void> {
+  async reportTaskLogState(
+    job: number,
+    task: number,
+    attempt: number,
+    identifier: string,
+    body: TaskLogState,
+  ): Promise<void> {
     const path = `/jobs/${job}/tasks/${task}/attempts/${attempt}/logs/${encodeURIComponent(identifier)}`;
     await this.request('POST', path, `the state of log ${identifier}`, { json: body });
   }
 
-  async uploadTaskLog(job: number, task: number, attempt: number, identifier: string, file: string): Promise<void> {
+  async uploadTaskLog(
+    job: number,
+    task: number,
+    attempt: number,
+    identifier: string,
+    file: string,
+  ): Promise<void> {
     const path = `/jobs/${job}/tasks/${task}/attempts/${attempt}/logs/${encodeURIComponent(identifier)}/logfile`;
     await this.request('PUT', path, `the upload of log ${identifier}`, {
       stream: () => createReadStream(file),
@@ -166,22 +216,36 @@ export class MasterClient {
   }
 
   async reportFailedOnAgent(job: number, task: number, body: FailedOnAgent): Promise<void> {
-    await this.request('POST', `/jobs/${job}/tasks/${task}/failed_on_agents/`, `the blacklisting of task ${task}`, { json: body });
+    await this.request(
+      'POST',
+      `/jobs/${job}/tasks/${task}/failed_on_agents/`,
+      `the blacklisting of task ${task}`,
+      { json: body },
+    );
   }
 
   async fetchSoftwareVersion(software: string, version: string): Promise<SoftwareVersion> {
     const path = `/software/${encodeURIComponent(software)}/versions/${encodeURIComponent(version)}`;
-    return (await this.json('GET', path, `software ${software} ${version}`, checkSoftwareVersion)) as SoftwareVersion;
+    return (await this.json(
+      'GET',
+      path,
+      `software ${software} ${version}`,
+      checkSoftwareVersion,
+    )) as SoftwareVersion;
   }
 
   async fetchDiscoveryCode(software: string, version: string): Promise<string> {
     const path = `/software/${encodeURIComponent(software)}/versions/${encodeURIComponent(version)}/discovery_code`;
-    return (await this.request('GET', path, `the discovery code of ${software} ${version}`)).body.toString('utf8');
+    return (await this.request('GET', path, `the discovery code of ${software} ${version}`)).body.toString(
+      'utf8',
+    );
   }
 
   async reportSoftware(agentId: string, software: string, version: string, present: boolean): Promise<void> {
     if (present) {
-      await this.request('POST', `/agents/${agentId}/software/`, `software ${software} ${version}`, { json: { software, version } });
+      await this.request('POST', `/agents/${agentId}/software/`, `software ${software} ${version}`, {
+        json: { software, version },
+      });
     } else {
       const path = `/agents/${agentId}/software/${encodeURIComponent(software)}/versions/${encodeURIComponent(version)}`;
       await this.request('DELETE', path, `software ${software} ${version}`);
@@ -189,7 +253,8 @@ export class MasterClient {
   }
 
   async downloadUpdate(version: string): Promise<Buffer> {
-    return (await this.request('GET', `/agents/updates/${encodeURIComponent(version)}`, `update ${version}`)).body;
+    return (await this.request('GET', `/agents/updates/${encodeURIComponent(version)}`, `update ${version}`))
+      .body;
   }
 }
 
@@ -214,7 +279,11 @@ function parse(answer: HttpAnswer, what: string, check: Check): unknown {
     throw new MasterUnavailableError(`the master's answer to ${what} is not JSON`, answer.status);
   }
   const result = check(value);
-  if (!result.ok) throw new MasterUnavailableError(`the master's answer to ${what} is malformed: ${result.message}`, answer.status);
+  if (!result.ok)
+    throw new MasterUnavailableError(
+      `the master's answer to ${what} is malformed: ${result.message}`,
+      answer.status,
+    );
   return result.value;
 }
 

@@ -76,7 +76,13 @@ test('a refused report is dropped, not retried forever; a duplicate log registra
   master = await new FakeMaster().start();
   const { outbox } = await setup();
   outbox.enqueue(report(1, { state: 'sleeping' }));
-  const reg = { kind: 'log_register' as const, job: 1, task: 1, attempt: 0, body: { identifier: 'a.csv', agent_id: '3fa85f64-5717-4562-b3fc-2c963f66afa6' } };
+  const reg = {
+    kind: 'log_register' as const,
+    job: 1,
+    task: 1,
+    attempt: 0,
+    body: { identifier: 'a.csv', agent_id: '3fa85f64-5717-4562-b3fc-2c963f66afa6' },
+  };
   outbox.enqueue(reg);
   outbox.enqueue(reg);
   const last = outbox.enqueue(report(1, { state: 'done' }));

@@ -7,7 +7,12 @@
 import { existsSync } from 'node:fs';
 import type { Logger } from '../../core/logging.js';
 import type { Journal, JournalEntry, JournalRecord } from './journal.js';
-import { MasterRejectedError, MasterUnavailableError, retryDelay, type MasterClient } from './master-client.js';
+import {
+  MasterRejectedError,
+  MasterUnavailableError,
+  retryDelay,
+  type MasterClient,
+} from './master-client.js';
 
 export interface OutboxOptions {
   journal: Journal;
@@ -74,7 +79,10 @@ export class Outbox {
   /** Waits until the journal is empty or `deadline` (Unix ms) passes; true when empty. */
   async drain(deadline: number): Promise<boolean> {
     const target = this.options.journal.appendedSeq;
-    await Promise.race([this.whenDelivered(target), new Promise((r) => setTimeout(r, Math.max(0, deadline - Date.now())).unref())]);
+    await Promise.race([
+      this.whenDelivered(target),
+      new Promise((r) => setTimeout(r, Math.max(0, deadline - Date.now())).unref()),
+    ]);
     return this.options.journal.deliveredSeq >= target;
   }
 
@@ -89,7 +97,8 @@ export class Outbox {
   }
 
   private isStale(entry: JournalEntry): boolean {
-    if (entry.kind !== 'task_report' || entry.body.state !== undefined || entry.body.progress === undefined) return false;
+    if (entry.kind !== 'task_report' || entry.body.state !== undefined || entry.body.progress === undefined)
+      return false;
     return (this.latestReport.get(`${entry.job}/${entry.task}`) ?? 0) > entry.seq;
   }
 
@@ -114,13 +123,23 @@ export class Outbox {
         } catch (err) {
           if (err instanceof MasterRejectedError) {
             this.dropped++;
-            logger.warn({ seq: head.seq, kind: head.kind, err: err.message }, 'report refused by the master; dropped');
+            logger.warn(
+              { seq: head.seq, kind: head.kind, err: err.message },
+              'report refused by the master; dropped',
+            );
           } else if (err instanceof MasterUnavailableError) {
             this.outage = true;
             this.attempt++;
-            const delay = retryDelay(this.attempt, this.options.baseDelayMs, this.options.maxDelayMs ?? 30_000);
+            const delay = retryDelay(
+              this.attempt,
+              this.options.baseDelayMs,
+              this.options.maxDelayMs ?? 30_000,
+            );
             if (this.attempt === 1 || this.attempt % 10 === 0) {
-              logger.warn({ backlog: this.backlog, delayMs: delay, err: err.message }, 'master unreachable; reports kept in the journal');
+              logger.warn(
+                { backlog: this.backlog, delayMs: delay, err: err.message },
+                'master unreachable; reports kept in the journal',
+              );
             }
             await this.sleep(delay);
             continue;
@@ -130,7 +149,8 @@ export class Outbox {
           }
         }
       }
-      if (this.outage) logger.info({ backlog: this.backlog - 1 }, 'master reachable again; delivering the journal');
+      if (this.outage)
+        logger.info({ backlog: this.backlog - 1 }, 'master reachable again; delivering the journal');
       this.outage = false;
       this.attempt = 0;
       journal.markHeadDelivered();
@@ -154,7 +174,8 @@ export class Outbox {
       case 'log_state':
         return client.reportTaskLogState(entry.job, entry.task, entry.attempt, entry.identifier, entry.body);
       case 'log_upload':
-        if (!existsSync(entry.path)) throw new MasterRejectedError(0, `${entry.path} no longer exists`, 'a log upload');
+        if (!existsSync(entry.path))
+          throw new MasterRejectedError(0, `${entry.path} no longer exists`, 'a log upload');
         return client.uploadTaskLog(entry.job, entry.task, entry.attempt, entry.identifier, entry.path);
       case 'failed_on_agent':
         return client.reportFailedOnAgent(entry.job, entry.task, entry.body);

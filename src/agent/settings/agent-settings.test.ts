@@ -9,7 +9,10 @@ const start = { purpose: 'start' as const, env: {}, cwd: '/work' };
 
 describe('resolveAgentSettings', () => {
   test('every path of one agent derives from its data root, so several agents can share a machine', () => {
-    const s = resolveAgentSettings({ agent_data_root: '/srv/a1', master: 'farm:5000', agent_token: 't' }, start);
+    const s = resolveAgentSettings(
+      { agent_data_root: '/srv/a1', master: 'farm:5000', agent_token: 't' },
+      start,
+    );
     expect(s.pidfile).toBe('/srv/a1/lock/agent.pid');
     expect(s.stateFile).toBe('/srv/a1/lock/agent.json');
     expect(s.agentIdFile).toBe('/srv/a1/uuid.dat');
@@ -60,7 +63,12 @@ describe('resolveAgentSettings', () => {
 
   test('durations accept seconds or timedelta keywords', () => {
     const s = resolveAgentSettings(
-      { master: 'm', agent_token: 't', agent_reannounce_interval: { minutes: 1, seconds: 30 }, agent_http_retry_delay: '0.5' },
+      {
+        master: 'm',
+        agent_token: 't',
+        agent_reannounce_interval: { minutes: 1, seconds: 30 },
+        agent_http_retry_delay: '0.5',
+      },
       start,
     );
     expect(s.reannounceIntervalMs).toBe(90_000);
@@ -70,7 +78,10 @@ describe('resolveAgentSettings', () => {
   test('safety switches: DROVER_ wins over PYFARM_, both default to enforcing', () => {
     const base = { master: 'm', agent_token: 't' };
     expect(resolveAgentSettings(base, start).jobtypes.requireBaseClass).toBe(true);
-    const env = { PYFARM_JOBTYPE_SUBCLASSES_BASE_CLASS: 'False', DROVER_JOBTYPE_ALLOW_CODE_EXECUTION_IN_MODULE_ROOT: '0' };
+    const env = {
+      PYFARM_JOBTYPE_SUBCLASSES_BASE_CLASS: 'False',
+      DROVER_JOBTYPE_ALLOW_CODE_EXECUTION_IN_MODULE_ROOT: '0',
+    };
     const s = resolveAgentSettings(base, { ...start, env });
     expect(s.jobtypes.requireBaseClass).toBe(false);
     expect(s.jobtypes.refuseModuleRootCode).toBe(false);

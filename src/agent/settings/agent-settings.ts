@@ -136,7 +136,10 @@ export function resolveAgentSettings(
   const token = options.purpose === 'start' ? resolveToken(read, problems, env, cwd) : '';
   const state = read.string('agent_state') as AgentStartState;
   if (!STATES.includes(state)) {
-    problems.push({ key: 'agent_state', message: `must be one of ${STATES.join(', ')}, not ${JSON.stringify(state)}` });
+    problems.push({
+      key: 'agent_state',
+      message: `must be one of ${STATES.join(', ')}, not ${JSON.stringify(state)}`,
+    });
   }
   const logFilename = read.string('jobtype_task_log_filename');
   if (/[/\\]/.test(logFilename)) {
@@ -231,7 +234,11 @@ function envSwitch(env: NodeJS.ProcessEnv, name: string, problems: ConfigProblem
     if (raw === undefined || raw === '') continue;
     const parsed = parseBoolean(raw);
     if (parsed === undefined) {
-      problems.push({ key: prefix + name, message: `must be true or false, not ${JSON.stringify(raw)}`, source: `env:${prefix + name}` });
+      problems.push({
+        key: prefix + name,
+        message: `must be true or false, not ${JSON.stringify(raw)}`,
+        source: `env:${prefix + name}`,
+      });
       return true;
     }
     return parsed;
@@ -244,7 +251,8 @@ function resolveMasterApi(read: ValueReader, problems: ConfigProblem[]): string 
   const master = read.optionalString('master');
   const version = read.integer('master_api_version', 1, 99);
   let api: string | undefined;
-  if (explicit && !explicit.includes('$master')) api = explicit.replace('$master_api_version', String(version));
+  if (explicit && !explicit.includes('$master'))
+    api = explicit.replace('$master_api_version', String(version));
   else if (master) {
     const base = /^https?:\/\//.test(master) ? master.replace(/\/+$/, '') : `http://${master}`;
     api = `${base}/api/v${version}`;
@@ -262,7 +270,12 @@ function resolveMasterApi(read: ValueReader, problems: ConfigProblem[]): string 
   return api.replace(/\/+$/, '');
 }
 
-function resolveToken(read: ValueReader, problems: ConfigProblem[], env: NodeJS.ProcessEnv, cwd: string): string {
+function resolveToken(
+  read: ValueReader,
+  problems: ConfigProblem[],
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+): string {
   const direct = read.optionalString('agent_token') ?? (env.DROVER_TOKEN || undefined);
   if (direct) return direct.trim();
   const file = read.optionalString('agent_token_file');
@@ -429,15 +442,18 @@ class ValueReader {
       return raw;
     }
     let out = raw.replace(/^~(?=$|\/)/, homedir());
-    out = out.replace(/\$\{(\w+)\}|\$(\w+)/g, (whole, braced: string | undefined, bare: string | undefined) => {
-      const name = braced ?? bare ?? '';
-      if (name === 'temp') return join(tmpdir(), 'drover');
-      const value = this.values[name];
-      if (name !== key && (typeof value === 'string' || typeof value === 'number')) {
-        return this.expand(name, String(value), depth + 1);
-      }
-      return whole;
-    });
+    out = out.replace(
+      /\$\{(\w+)\}|\$(\w+)/g,
+      (whole, braced: string | undefined, bare: string | undefined) => {
+        const name = braced ?? bare ?? '';
+        if (name === 'temp') return join(tmpdir(), 'drover');
+        const value = this.values[name];
+        if (name !== key && (typeof value === 'string' || typeof value === 'number')) {
+          return this.expand(name, String(value), depth + 1);
+        }
+        return whole;
+      },
+    );
     if (!isAbsolute(out) && !/^\w+:\/\//.test(out)) out = resolve(this.cwd, out);
     this.expanded.set(key, out);
     return out;

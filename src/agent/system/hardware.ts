@@ -46,7 +46,8 @@ export async function freeRamMb(): Promise<number> {
 }
 
 /** Pseudo and special file systems whose size means nothing for render output. */
-const IGNORED_FS = /^(tmpfs|devtmpfs|overlay|squashfs|proc|sysfs|cgroup2?|devpts|mqueue|nsfs|fuse\..*|autofs)$/;
+const IGNORED_FS =
+  /^(tmpfs|devtmpfs|overlay|squashfs|proc|sysfs|cgroup2?|devpts|mqueue|nsfs|fuse\..*|autofs)$/;
 
 /** Runs in the probe process with `require` = systeminformation's path in argv[1]; prints raw facts. */
 const PROBE_SCRIPT = `
@@ -82,7 +83,8 @@ export function factsFromRaw(raw: RawFacts, p: NodeJS.Platform = platform()): Ha
   const macs = new Set<string>();
   for (const nic of raw.nics) {
     const mac = nic.mac?.toLowerCase();
-    if (!nic.internal && mac && /^([0-9a-f]{2}:){5}[0-9a-f]{2}$/.test(mac) && mac !== '00:00:00:00:00:00') macs.add(mac);
+    if (!nic.internal && mac && /^([0-9a-f]{2}:){5}[0-9a-f]{2}$/.test(mac) && mac !== '00:00:00:00:00:00')
+      macs.add(mac);
   }
   return {
     cpus: availableParallelism(),
@@ -94,7 +96,11 @@ export function factsFromRaw(raw: RawFacts, p: NodeJS.Platform = platform()): Ha
     macAddresses: [...macs],
     disks: raw.fs
       .filter((d) => !IGNORED_FS.test(d.type) && d.size > 0)
-      .map((d) => ({ mountpoint: d.mount, size: Math.round(d.size), free: Math.max(0, Math.round(d.available)) })),
+      .map((d) => ({
+        mountpoint: d.mount,
+        size: Math.round(d.size),
+        free: Math.max(0, Math.round(d.available)),
+      })),
     gpus: raw.gpus,
   };
 }
@@ -102,14 +108,26 @@ export function factsFromRaw(raw: RawFacts, p: NodeJS.Platform = platform()): Ha
 export async function collectHardware(timeoutMs = 30_000): Promise<Hardware> {
   const siPath = createRequire(import.meta.url).resolve('systeminformation');
   const stdout = await new Promise<string>((resolve, reject) => {
-    execFile(process.execPath, ['-e', PROBE_SCRIPT, siPath], { timeout: timeoutMs, maxBuffer: 4 * MB, env: { ...process.env, NODE_OPTIONS: '' } }, (err, out, errText) => {
-      if (err) reject(new HardwareProbeError(`reading the hardware facts failed: ${errText.trim() || err.message}`, { cause: err }));
-      else resolve(out);
-    });
+    execFile(
+      process.execPath,
+      ['-e', PROBE_SCRIPT, siPath],
+      { timeout: timeoutMs, maxBuffer: 4 * MB, env: { ...process.env, NODE_OPTIONS: '' } },
+      (err, out, errText) => {
+        if (err)
+          reject(
+            new HardwareProbeError(`reading the hardware facts failed: ${errText.trim() || err.message}`, {
+              cause: err,
+            }),
+          );
+        else resolve(out);
+      },
+    );
   });
   try {
     return factsFromRaw(JSON.parse(stdout) as RawFacts);
   } catch (err) {
-    throw new HardwareProbeError(`the hardware probe printed no facts: ${(err as Error).message}`, { cause: err });
+    throw new HardwareProbeError(`the hardware probe printed no facts: ${(err as Error).message}`, {
+      cause: err,
+    });
   }
 }

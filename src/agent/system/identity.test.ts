@@ -14,7 +14,9 @@ test('the agent id is generated once and kept', () => {
   expect(id).toMatch(/^[0-9a-f-]{36}$/);
   expect(loadOrCreateAgentId(file, undefined)).toBe(id);
   expect(readFileSync(file, 'utf8').trim()).toBe(id);
-  expect(loadOrCreateAgentId(file, 'AAAAAAAA-0000-4000-8000-000000000000')).toBe('aaaaaaaa-0000-4000-8000-000000000000');
+  expect(loadOrCreateAgentId(file, 'AAAAAAAA-0000-4000-8000-000000000000')).toBe(
+    'aaaaaaaa-0000-4000-8000-000000000000',
+  );
 });
 
 test('a corrupt id file is a configuration error, not a new identity', () => {
@@ -28,12 +30,20 @@ test('system id: XOR of the non-zero MACs within 48 bits', () => {
   expect(macSystemId(['00:00:00:00:00:00'])).toBeUndefined();
   expect(macSystemId(['ff:ff:ff:ff:ff:ff'])).toBe(SYSTEMID_MAX);
   fc.assert(
-    fc.property(fc.array(fc.integer({ min: 1, max: SYSTEMID_MAX }), { minLength: 1, maxLength: 6 }), (ints) => {
-      const macs = ints.map((n) => n.toString(16).padStart(12, '0').replace(/(..)(?!$)/g, '$1:'));
-      const expected = ints.reduce((acc, n) => acc ^ BigInt(n), 0n);
-      const id = macSystemId(macs);
-      expect(id === undefined ? 0n : BigInt(id)).toBe(expected);
-    }),
+    fc.property(
+      fc.array(fc.integer({ min: 1, max: SYSTEMID_MAX }), { minLength: 1, maxLength: 6 }),
+      (ints) => {
+        const macs = ints.map((n) =>
+          n
+            .toString(16)
+            .padStart(12, '0')
+            .replace(/(..)(?!$)/g, '$1:'),
+        );
+        const expected = ints.reduce((acc, n) => acc ^ BigInt(n), 0n);
+        const id = macSystemId(macs);
+        expect(id === undefined ? 0n : BigInt(id)).toBe(expected);
+      },
+    ),
   );
 });
 

@@ -35,7 +35,9 @@ export function loadOrCreateAgentId(file: string, override: string | undefined):
   const stored = readTrimmed(file);
   if (stored !== undefined) {
     if (!UUID.test(stored)) {
-      throw new ConfigError([{ key: 'agent_id_file', message: `${file} does not hold a UUID`, source: file }]);
+      throw new ConfigError([
+        { key: 'agent_id_file', message: `${file} does not hold a UUID`, source: file },
+      ]);
     }
     return stored.toLowerCase();
   }
@@ -75,7 +77,11 @@ export function macSystemId(macs: readonly string[]): number | undefined {
  * `--systemid N` is used as is; `auto` reads the cache or computes the id from the MACs and caches it, so
  * the id stays the same when network cards change.
  */
-export function resolveSystemId(setting: number | 'auto', cachePath: string, macs: readonly string[]): number | undefined {
+export function resolveSystemId(
+  setting: number | 'auto',
+  cachePath: string,
+  macs: readonly string[],
+): number | undefined {
   if (setting !== 'auto') return setting;
   const cached = readTrimmed(cachePath);
   if (cached !== undefined && /^\d+$/.test(cached)) {

@@ -1,6 +1,13 @@
 import { spawn } from 'node:child_process';
 import { expect, test } from 'vitest';
-import { descendantsOf, isAlive, parseProcStat, processStartTime, signalTree, treeRssMb } from './process-tree.js';
+import {
+  descendantsOf,
+  isAlive,
+  parseProcStat,
+  processStartTime,
+  signalTree,
+  treeRssMb,
+} from './process-tree.js';
 
 test('stat lines with awkward command names', () => {
   const line = '4242 (my (odd) proc) S 1 4242 4242 0 -1 4194560 10 0 0 0 1 2 0 0 20 0 1 0 987654 1000 50';

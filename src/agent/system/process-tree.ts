@@ -54,7 +54,10 @@ function listWithPs(): ProcessEntry[] {
 }
 
 /** Every process below `root` (not `root` itself), parents before children. */
-export function descendantsOf(root: number, processes: readonly ProcessEntry[] = listProcesses()): ProcessEntry[] {
+export function descendantsOf(
+  root: number,
+  processes: readonly ProcessEntry[] = listProcesses(),
+): ProcessEntry[] {
   const children = new Map<number, ProcessEntry[]>();
   for (const p of processes) {
     const list = children.get(p.ppid);
@@ -77,7 +80,8 @@ export function descendantsOf(root: number, processes: readonly ProcessEntry[] =
 
 export function processStartTime(pid: number): string | undefined {
   try {
-    if (process.platform === 'linux') return parseProcStat(readFileSync(`/proc/${pid}/stat`, 'utf8'))?.startTime;
+    if (process.platform === 'linux')
+      return parseProcStat(readFileSync(`/proc/${pid}/stat`, 'utf8'))?.startTime;
     return listWithPs().find((p) => p.pid === pid)?.startTime;
   } catch {
     return undefined;

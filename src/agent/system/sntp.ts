@@ -61,7 +61,12 @@ export async function queryNtpOffset(query: SntpQuery): Promise<number> {
   try {
     return await new Promise<number>((resolvePromise, reject) => {
       const timer = setTimeout(
-        () => reject(new TimeSyncError(`no answer from NTP server ${query.server} within ${query.timeoutMs ?? 2000} ms`)),
+        () =>
+          reject(
+            new TimeSyncError(
+              `no answer from NTP server ${query.server} within ${query.timeoutMs ?? 2000} ms`,
+            ),
+          ),
         query.timeoutMs ?? 2000,
       );
       const fail = (err: Error) => {

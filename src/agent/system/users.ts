@@ -23,14 +23,16 @@ function lookup(file: string, name: string, idField: number): number | undefined
 export function resolveUid(user: string | number): number {
   if (typeof user === 'number' || /^\d+$/.test(user)) return Number(user);
   const uid = lookup('/etc/passwd', user, 2);
-  if (uid === undefined) throw new ValidationError(`no such user: ${JSON.stringify(user)}`, { field: 'user', value: user });
+  if (uid === undefined)
+    throw new ValidationError(`no such user: ${JSON.stringify(user)}`, { field: 'user', value: user });
   return uid;
 }
 
 export function resolveGid(group: string | number): number {
   if (typeof group === 'number' || /^\d+$/.test(group)) return Number(group);
   const gid = lookup('/etc/group', group, 2);
-  if (gid === undefined) throw new ValidationError(`no such group: ${JSON.stringify(group)}`, { field: 'group', value: group });
+  if (gid === undefined)
+    throw new ValidationError(`no such group: ${JSON.stringify(group)}`, { field: 'group', value: group });
   return gid;
 }
 

@@ -99,7 +99,24 @@ describe('the compact checker agrees with TypeBox on every protocol schema', () 
   };
   const leaf = fc.oneof(
     fc.jsonValue({ maxDepth: 2 }),
-    fc.constantFrom('3fa85f64-5717-4562-b3fc-2c963f66afa6', '3FA85F64-5717-4562-B3FC-2C963F66AFA6', '2026-01-02T03:04:05.5Z', '10.0.0.256', '01.2.3.4', 'running', 'queued', 'now', -1, 0, 1, 1.5, 65536, null, '', 'aa:bb:cc:dd:ee:ff'),
+    fc.constantFrom(
+      '3fa85f64-5717-4562-b3fc-2c963f66afa6',
+      '3FA85F64-5717-4562-B3FC-2C963F66AFA6',
+      '2026-01-02T03:04:05.5Z',
+      '10.0.0.256',
+      '01.2.3.4',
+      'running',
+      'queued',
+      'now',
+      -1,
+      0,
+      1,
+      1.5,
+      65536,
+      null,
+      '',
+      'aa:bb:cc:dd:ee:ff',
+    ),
   );
   /** Replaces one value somewhere inside `value` by `replacement`, or deletes a key. */
   function mutate(value: unknown, path: number[], replacement: unknown, del: boolean): unknown {
@@ -107,7 +124,9 @@ describe('the compact checker agrees with TypeBox on every protocol schema', () 
     const keys = Object.keys(value);
     if (keys.length === 0) return replacement;
     const key = keys[path[0]! % keys.length]!;
-    const copy: Record<string, unknown> = Array.isArray(value) ? ([...value] as unknown as Record<string, unknown>) : { ...value };
+    const copy: Record<string, unknown> = Array.isArray(value)
+      ? ([...value] as unknown as Record<string, unknown>)
+      : { ...value };
     if (del && path.length === 1 && !Array.isArray(value)) delete copy[key];
     else copy[key] = mutate((value as Record<string, unknown>)[key], path.slice(1), replacement, del);
     return copy;
@@ -118,10 +137,15 @@ describe('the compact checker agrees with TypeBox on every protocol schema', () 
       const theirs = Compile(schema);
       expect(ours(samples[name]).ok).toBe(true);
       fc.assert(
-        fc.property(fc.array(fc.nat(), { minLength: 1, maxLength: 4 }), leaf, fc.boolean(), (path, replacement, del) => {
-          const candidate = mutate(samples[name], path, replacement, del);
-          expect(ours(candidate).ok).toBe(theirs.Check(candidate));
-        }),
+        fc.property(
+          fc.array(fc.nat(), { minLength: 1, maxLength: 4 }),
+          leaf,
+          fc.boolean(),
+          (path, replacement, del) => {
+            const candidate = mutate(samples[name], path, replacement, del);
+            expect(ours(candidate).ok).toBe(theirs.Check(candidate));
+          },
+        ),
         { numRuns: 400 },
       );
     });

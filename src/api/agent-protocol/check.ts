@@ -19,15 +19,35 @@ export interface PayloadCheck<S extends TSchema> {
 type Validator = (value: unknown, path: string) => string | undefined;
 
 const SUPPORTED = new Set([
-  'type', 'const', 'enum', 'anyOf', 'properties', 'required', 'additionalProperties', 'patternProperties',
-  'minProperties', 'items', 'minItems', 'maxItems', 'minimum', 'maximum', 'minLength', 'maxLength',
-  'pattern', 'format', 'description', 'title', 'default', 'examples',
+  'type',
+  'const',
+  'enum',
+  'anyOf',
+  'properties',
+  'required',
+  'additionalProperties',
+  'patternProperties',
+  'minProperties',
+  'items',
+  'minItems',
+  'maxItems',
+  'minimum',
+  'maximum',
+  'minLength',
+  'maxLength',
+  'pattern',
+  'format',
+  'description',
+  'title',
+  'default',
+  'examples',
 ]);
 
 const FORMATS: Readonly<Record<string, (s: string) => boolean>> = {
   uuid: (s) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s),
   'date-time': (s) =>
-    /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/.test(s) && !Number.isNaN(Date.parse(s)),
+    /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/.test(s) &&
+    !Number.isNaN(Date.parse(s)),
   ipv4: (s) => /^((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/.test(s),
 };
 
@@ -56,12 +76,19 @@ function typeOk(type: string, v: unknown): boolean {
 }
 
 function compileStrings(s: Record<string, never>): Validator | undefined {
-  if (s.minLength === undefined && s.maxLength === undefined && s.pattern === undefined && s.format === undefined) return undefined;
+  if (
+    s.minLength === undefined &&
+    s.maxLength === undefined &&
+    s.pattern === undefined &&
+    s.format === undefined
+  )
+    return undefined;
   const min: number | undefined = s.minLength;
   const max: number | undefined = s.maxLength;
   const pattern = typeof s.pattern === 'string' ? new RegExp(s.pattern, 'u') : undefined;
   const format = typeof s.format === 'string' ? FORMATS[s.format] : undefined;
-  if (s.format !== undefined && !format) throw new Error(`compileCheck: unsupported format ${JSON.stringify(s.format)}`);
+  if (s.format !== undefined && !format)
+    throw new Error(`compileCheck: unsupported format ${JSON.stringify(s.format)}`);
   return (v, p) => {
     if (typeof v !== 'string') return undefined;
     const length = [...v].length;
@@ -106,7 +133,9 @@ function compileObjects(schema: Record<string, unknown>): Validator | undefined 
   );
   const additional = schema.additionalProperties;
   const extra =
-    typeof additional === 'object' && additional !== null ? compile(additional as Record<string, unknown>) : undefined;
+    typeof additional === 'object' && additional !== null
+      ? compile(additional as Record<string, unknown>)
+      : undefined;
   const minProps: number | undefined = s.minProperties;
   return (v, p) => {
     if (typeof v !== 'object' || v === null || Array.isArray(v)) return undefined;
@@ -115,7 +144,8 @@ function compileObjects(schema: Record<string, unknown>): Validator | undefined 
       if (!(key in o) || o[key] === undefined) return `missing required key ${JSON.stringify(join(p, key))}`;
     }
     const keys = Object.keys(o).filter((k) => o[k] !== undefined);
-    if (minProps !== undefined && keys.length < minProps) return `${at(p)}: must not have fewer than ${minProps} properties`;
+    if (minProps !== undefined && keys.length < minProps)
+      return `${at(p)}: must not have fewer than ${minProps} properties`;
     for (const [key, check] of props) {
       if (o[key] === undefined) continue;
       const e = check(o[key], join(p, key));
@@ -143,14 +173,17 @@ function compileObjects(schema: Record<string, unknown>): Validator | undefined 
 
 function compile(schema: Record<string, unknown>): Validator {
   for (const key of Object.keys(schema)) {
-    if (!SUPPORTED.has(key)) throw new Error(`compileCheck: unsupported JSON Schema keyword ${JSON.stringify(key)}`);
+    if (!SUPPORTED.has(key))
+      throw new Error(`compileCheck: unsupported JSON Schema keyword ${JSON.stringify(key)}`);
   }
   const s = schema as Record<string, never>;
   const checks: Validator[] = [];
   if (s.type !== undefined) {
     const types: string[] = Array.isArray(s.type) ? s.type : [s.type];
     for (const t of types) typeOk(t, null); // an unknown type fails here, at compile time
-    checks.push((v, p) => (types.some((t) => typeOk(t, v)) ? undefined : `${at(p)}: must be ${types.join(' or ')}`));
+    checks.push((v, p) =>
+      types.some((t) => typeOk(t, v)) ? undefined : `${at(p)}: must be ${types.join(' or ')}`,
+    );
   }
   if ('const' in schema) {
     const expected = schema.const;
@@ -158,7 +191,9 @@ function compile(schema: Record<string, unknown>): Validator {
   }
   if (s.enum !== undefined) {
     const values: unknown[] = s.enum;
-    checks.push((v, p) => (values.includes(v) ? undefined : `${at(p)}: must be one of ${JSON.stringify(values)}`));
+    checks.push((v, p) =>
+      values.includes(v) ? undefined : `${at(p)}: must be one of ${JSON.stringify(values)}`,
+    );
   }
   if (s.anyOf !== undefined) {
     const options = (s.anyOf as Record<string, unknown>[]).map(compile);
@@ -167,11 +202,14 @@ function compile(schema: Record<string, unknown>): Validator {
       if (errors.some((e) => e === undefined)) return undefined;
       // The informative error comes from the form whose type matched; if none did, list the types.
       const mismatch = `${at(p)}: must be `;
-      const specific = errors.find((e) => !e!.startsWith(mismatch) || /^[^:]*: must be (>=|<=|one of)/.test(e!));
+      const specific = errors.find(
+        (e) => !e!.startsWith(mismatch) || /^[^:]*: must be (>=|<=|one of)/.test(e!),
+      );
       return specific ?? `${mismatch}${errors.map((e) => e!.slice(mismatch.length)).join(' or ')}`;
     });
   }
-  for (const part of [compileStrings(s), compileArrays(s), compileObjects(schema)]) if (part) checks.push(part);
+  for (const part of [compileStrings(s), compileArrays(s), compileObjects(schema)])
+    if (part) checks.push(part);
   if (typeof s.minimum === 'number' || typeof s.maximum === 'number') {
     const min: number | undefined = s.minimum;
     const max: number | undefined = s.maximum;

@@ -33,7 +33,13 @@ export {
   AgentReportedStateSchema,
   DiskSchema,
 } from './agent-registration.js';
-export type { AgentAnnounce, AgentRecord, AgentRegistration, AgentReportedState, Disk } from './agent-registration.js';
+export type {
+  AgentAnnounce,
+  AgentRecord,
+  AgentRegistration,
+  AgentReportedState,
+  Disk,
+} from './agent-registration.js';
 export {
   FailedOnAgentSchema,
   ReportedTaskStateSchema,
@@ -41,7 +47,13 @@ export {
   TaskLogStateSchema,
   TaskReportSchema,
 } from './task-report.js';
-export type { FailedOnAgent, ReportedTaskState, TaskLogRegistration, TaskLogState, TaskReport } from './task-report.js';
+export type {
+  FailedOnAgent,
+  ReportedTaskState,
+  TaskLogRegistration,
+  TaskLogState,
+  TaskReport,
+} from './task-report.js';
 export { JobTypeCodeSchema, SoftwareVersionSchema } from './jobtype-code.js';
 export type { JobTypeCode, SoftwareVersion } from './jobtype-code.js';
 export { PathMapListSchema, PathMapSchema } from './path-map.js';

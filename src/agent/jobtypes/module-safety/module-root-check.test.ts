@@ -117,7 +117,11 @@ describe('checkModuleRoot refuses work at import time', () => {
 
 test('import specifiers are found and rewritten without touching other text', () => {
   const source = `import { JobType } from 'drover/jobtype';\nexport * from "drover/jobtype";\nconst s = 'drover/jobtype';\nimport 'node:fs';`;
-  expect(findImportSpecifiers(source).map((s) => s.value)).toEqual(['drover/jobtype', 'drover/jobtype', 'node:fs']);
+  expect(findImportSpecifiers(source).map((s) => s.value)).toEqual([
+    'drover/jobtype',
+    'drover/jobtype',
+    'node:fs',
+  ]);
   const out = rewriteSpecifier(source, 'drover/jobtype', './api.mjs');
   expect(out).toBe(
     `import { JobType } from "./api.mjs";\nexport * from "./api.mjs";\nconst s = 'drover/jobtype';\nimport 'node:fs';`,

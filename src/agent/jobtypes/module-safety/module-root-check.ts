@@ -41,8 +41,31 @@ export const ALLOWED_IMPORT = /^(drover\/jobtype|node:[a-z_/]+)$/;
 const ALLOWED_CALLS = new Set(['Object.freeze', 'Symbol', 'Symbol.for']);
 const ALLOWED_CONSTRUCTORS = new Set(['Set', 'Map', 'WeakMap', 'WeakSet', 'RegExp']);
 const BINARY = new Set([
-  '+', '-', '*', '/', '%', '**', '==', '!=', '===', '!==', '<', '>', '<=', '>=', '&&', '||', '??', '&',
-  '|', '^', '<<', '>>', '>>>', 'instanceof', 'in',
+  '+',
+  '-',
+  '*',
+  '/',
+  '%',
+  '**',
+  '==',
+  '!=',
+  '===',
+  '!==',
+  '<',
+  '>',
+  '<=',
+  '>=',
+  '&&',
+  '||',
+  '??',
+  '&',
+  '|',
+  '^',
+  '<<',
+  '>>',
+  '>>>',
+  'instanceof',
+  'in',
 ]);
 const STATEMENT_START = new Set(['export', 'import', 'class', 'function', 'const', 'let', 'var', 'async']);
 
@@ -100,14 +123,18 @@ class RootChecker {
       this.classTail(true);
       return true;
     }
-    if (this.is('function') || (this.is('async') && this.is('function', this.peek()) && !this.peek().nlBefore)) {
+    if (
+      this.is('function') ||
+      (this.is('async') && this.is('function', this.peek()) && !this.peek().nlBefore)
+    ) {
       this.functionTail();
       return true;
     }
     if (this.is('const') || this.is('let') || this.is('var')) {
       this.i++;
       for (;;) {
-        if (this.tok.type !== 'name') this.fail('only plain names may be declared at the top level (no destructuring)');
+        if (this.tok.type !== 'name')
+          this.fail('only plain names may be declared at the top level (no destructuring)');
         this.i++;
         if (this.is('=')) {
           this.i++;
@@ -146,7 +173,8 @@ class RootChecker {
 
   private importDeclaration(): void {
     const next = this.peek();
-    if (this.is('(', next) || this.is('.', next)) this.fail('dynamic import() and import.meta run at the top level');
+    if (this.is('(', next) || this.is('.', next))
+      this.fail('dynamic import() and import.meta run at the top level');
     this.i++;
     if (this.tok.type !== 'string') {
       while (!this.is('from')) {
@@ -235,7 +263,10 @@ class RootChecker {
       if (this.is('{')) this.fail('static initialization blocks run when the class is defined');
     }
     // Modifiers, unless they are themselves the member's name (`get() {}`, `async = 1`).
-    while ((this.is('async') || this.is('get') || this.is('set') || this.is('accessor') || this.is('*')) && !this.isKeyEnd(this.peek())) {
+    while (
+      (this.is('async') || this.is('get') || this.is('set') || this.is('accessor') || this.is('*')) &&
+      !this.isKeyEnd(this.peek())
+    ) {
       this.i++;
     }
     if (this.is('*')) this.i++;
@@ -273,7 +304,11 @@ class RootChecker {
       this.expect(':');
       this.expression();
     }
-    if (this.tok.type === 'punct' && /^([-+*/%&|^]|\*\*|<<|>>>?|&&|\|\||\?\?)?=$/.test(this.tok.text) && this.tok.text !== '==') {
+    if (
+      this.tok.type === 'punct' &&
+      /^([-+*/%&|^]|\*\*|<<|>>>?|&&|\|\||\?\?)?=$/.test(this.tok.text) &&
+      this.tok.text !== '=='
+    ) {
       this.fail('assignments run at the top level');
     }
   }
@@ -290,7 +325,14 @@ class RootChecker {
     if (this.is('++') || this.is('--') || this.is('delete') || this.is('await') || this.is('yield')) {
       this.fail(`"${this.tok.text}" runs at the top level`);
     }
-    if (this.is('!') || this.is('-') || this.is('+') || this.is('~') || this.is('typeof') || this.is('void')) {
+    if (
+      this.is('!') ||
+      this.is('-') ||
+      this.is('+') ||
+      this.is('~') ||
+      this.is('typeof') ||
+      this.is('void')
+    ) {
       this.i++;
       return this.unary();
     }
@@ -329,12 +371,17 @@ class RootChecker {
 
   private namePrimary(): void {
     const tok = this.tok;
-    if (tok.text === 'function' || (tok.text === 'async' && this.is('function', this.peek()))) return this.functionTail();
+    if (tok.text === 'function' || (tok.text === 'async' && this.is('function', this.peek())))
+      return this.functionTail();
     if (tok.text === 'class') {
       this.i++;
       return this.classTail(false);
     }
-    if (tok.text === 'async' && (this.peek().type === 'name' || this.is('(', this.peek())) && !this.peek().nlBefore) {
+    if (
+      tok.text === 'async' &&
+      (this.peek().type === 'name' || this.is('(', this.peek())) &&
+      !this.peek().nlBefore
+    ) {
       this.i++;
       return this.arrowOrFail();
     }
@@ -367,7 +414,8 @@ class RootChecker {
       }
       if (this.is('.') || this.is('?.')) {
         this.i++;
-        if (this.tok.type !== 'name' && this.tok.type !== 'private') this.fail(`unexpected ${describe(this.tok)}`);
+        if (this.tok.type !== 'name' && this.tok.type !== 'private')
+          this.fail(`unexpected ${describe(this.tok)}`);
         if (dotted !== undefined) dotted += `.${this.tok.text}`;
         this.i++;
       } else if (this.is('[')) {
@@ -456,7 +504,11 @@ class RootChecker {
         this.i++;
         this.expression();
       } else {
-        while ((this.is('async') || this.is('get') || this.is('set') || this.is('*')) && !this.isPropertyEnd(this.peek())) this.i++;
+        while (
+          (this.is('async') || this.is('get') || this.is('set') || this.is('*')) &&
+          !this.isPropertyEnd(this.peek())
+        )
+          this.i++;
         if (this.is('[')) {
           this.i++;
           this.expression();
@@ -527,5 +579,12 @@ function describe(tok: Token): string {
 
 function eofAfter(part: Token[], template: Token): Token {
   const last = part[part.length - 1];
-  return { type: 'eof', text: '', start: last?.end ?? template.start, end: last?.end ?? template.start, line: template.line, nlBefore: true };
+  return {
+    type: 'eof',
+    text: '',
+    start: last?.end ?? template.start,
+    end: last?.end ?? template.start,
+    line: template.line,
+    nlBefore: true,
+  };
 }

@@ -33,17 +33,83 @@ export interface Token {
 }
 
 const PUNCTUATORS = [
-  '>>>=', '...', '===', '!==', '**=', '<<=', '>>=', '>>>', '&&=', '||=', '??=',
-  '=>', '==', '!=', '<=', '>=', '&&', '||', '??', '?.', '++', '--', '+=', '-=', '*=', '/=', '%=', '&=',
-  '|=', '^=', '**', '<<', '>>',
-  '{', '}', '(', ')', '[', ']', ';', ',', '<', '>', '+', '-', '*', '/', '%', '&', '|', '^', '!', '~', '?',
-  ':', '=', '.', '@',
+  '>>>=',
+  '...',
+  '===',
+  '!==',
+  '**=',
+  '<<=',
+  '>>=',
+  '>>>',
+  '&&=',
+  '||=',
+  '??=',
+  '=>',
+  '==',
+  '!=',
+  '<=',
+  '>=',
+  '&&',
+  '||',
+  '??',
+  '?.',
+  '++',
+  '--',
+  '+=',
+  '-=',
+  '*=',
+  '/=',
+  '%=',
+  '&=',
+  '|=',
+  '^=',
+  '**',
+  '<<',
+  '>>',
+  '{',
+  '}',
+  '(',
+  ')',
+  '[',
+  ']',
+  ';',
+  ',',
+  '<',
+  '>',
+  '+',
+  '-',
+  '*',
+  '/',
+  '%',
+  '&',
+  '|',
+  '^',
+  '!',
+  '~',
+  '?',
+  ':',
+  '=',
+  '.',
+  '@',
 ];
 
 /** After these names a `/` starts a regular expression, not a division. */
 const KEYWORDS_BEFORE_EXPRESSION = new Set([
-  'return', 'typeof', 'instanceof', 'in', 'of', 'new', 'delete', 'void', 'throw', 'case', 'do', 'else',
-  'yield', 'await', 'extends',
+  'return',
+  'typeof',
+  'instanceof',
+  'in',
+  'of',
+  'new',
+  'delete',
+  'void',
+  'throw',
+  'case',
+  'do',
+  'else',
+  'yield',
+  'await',
+  'extends',
 ]);
 
 const NAME_START = /[A-Za-z_$\u0080-\uffff]/;
@@ -85,7 +151,15 @@ function scan(src: string, pos: number, out: Token[], nested: boolean): number {
       pos++;
       continue;
     }
-    if (c === ' ' || c === '\t' || c === '\r' || c === '\f' || c === '\v' || c === '\u00a0' || c === '\ufeff') {
+    if (
+      c === ' ' ||
+      c === '\t' ||
+      c === '\r' ||
+      c === '\f' ||
+      c === '\v' ||
+      c === '\u00a0' ||
+      c === '\ufeff'
+    ) {
       pos++;
       continue;
     }
@@ -96,7 +170,12 @@ function scan(src: string, pos: number, out: Token[], nested: boolean): number {
     if (c === '/' && src[pos + 1] === '*') {
       const close = src.indexOf('*/', pos + 2);
       if (close < 0) throw new ModuleSyntaxError('unterminated comment', line);
-      for (let i = pos; i < close; i++) if (src.charCodeAt(i) === 10) (line++, (nl = true));
+      for (let i = pos; i < close; i++) {
+        if (src.charCodeAt(i) === 10) {
+          line++;
+          nl = true;
+        }
+      }
       pos = close + 2;
       continue;
     }
@@ -145,7 +224,11 @@ function scan(src: string, pos: number, out: Token[], nested: boolean): number {
       while (pos < src.length) {
         const d = src[pos]!;
         if (/[\w.]/.test(d)) pos++;
-        else if ((d === '+' || d === '-') && /[eE]/.test(src[pos - 1]!) && !/^0[xX]/.test(src.slice(start, pos)))
+        else if (
+          (d === '+' || d === '-') &&
+          /[eE]/.test(src[pos - 1]!) &&
+          !/^0[xX]/.test(src.slice(start, pos))
+        )
           pos++;
         else break;
       }
