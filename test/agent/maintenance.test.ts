@@ -1,5 +1,8 @@
-/** POST /check_software and the manhole REPL, against real agent processes. */
+/** POST /check_software, the manhole REPL, re-announcing and static files, against real agent processes. */
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { AgentProcess } from '../support/agent-process.js';
 import { ensureBuilt } from '../support/build-once.js';
@@ -94,4 +97,28 @@ test('a manhole without a password is a configuration error', async () => {
   await a2.exited;
   expect(a2.exitCode).toBe(2);
   expect(a2.output).toMatch(/agent_manhole_password: the manhole needs a password/);
+});
+
+test('re-announces when the master is silent, registers again when forgotten, serves --static-files', async () => {
+  const staticDir = mkdtempSync(join(tmpdir(), 'drover-static-'));
+  writeFileSync(join(staticDir, 'logo.svg'), '<svg/>');
+  const m2 = await new FakeMaster().start();
+  const a2 = AgentProcess.start({ masterApi: m2.url, token: m2.token, args: ['--master-reannounce', '0.3', '--static-files', staticDir] });
+  try {
+    const id = (await m2.waitFor(() => [...m2.agents.values()][0], 20_000, 'registration')).id;
+    const announces = await m2.waitFor(() => (m2.agents.get(id)!.announces.length >= 2 ? m2.agents.get(id)!.announces : undefined), 10_000, 'announces');
+    expect(announces[0]).toMatchObject({ state: 'online', current_assignments: {} });
+    expect(announces[0]!.free_ram).toBeGreaterThan(0);
+    m2.agents.delete(id);
+    const again = await m2.waitFor(() => m2.agents.get(id), 10_000, 'registration after 404');
+    expect(again.registrations).toBe(1);
+    const file = await a2.call('GET', '/static/logo.svg');
+    expect(file).toMatchObject({ status: 200, text: '<svg/>' });
+    expect(file.headers['content-type']).toBe('image/svg+xml');
+    expect((await a2.call('GET', '/static/../lock/agent.json')).status).toBe(404);
+    expect((await a2.call('GET', '/static/')).status).toBe(404);
+  } finally {
+    await a2.stop();
+    await m2.stop();
+  }
 });

@@ -25,7 +25,7 @@ import type { AgentSettings } from '../settings/agent-settings.js';
 import { collectHardware, freeRamMb } from '../system/hardware.js';
 import { resolveHostname } from '../system/hostname.js';
 import { loadOrCreateAgentId, resolveSystemId } from '../system/identity.js';
-import { processRssMb, treeRssMb } from '../system/process-tree.js';
+import { descendantsOf, listProcesses, processRssMb, treeRssMb } from '../system/process-tree.js';
 import { queryNtpOffset } from '../system/sntp.js';
 import { isAdministrator } from '../system/users.js';
 import { Announcer } from './announcer.js';
@@ -407,7 +407,7 @@ export class Agent implements AgentControl {
       agent_process_ram: Math.round(agentRam),
       consumed_ram: Math.round(agentRam + childRam),
       child_processes: childPids.length,
-      grandchild_processes: 0,
+      grandchild_processes: grandchildren(childPids),
       pids: { parent: process.pid, child: childPids },
       last_master_contact: since(this.announcer?.lastMasterContact),
       last_announce: since(this.announcer?.lastAnnounce),
@@ -522,4 +522,11 @@ export class Agent implements AgentControl {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms).unref());
+}
+
+/** Processes below the agent's children (helpers a renderer started). */
+function grandchildren(children: readonly number[]): number {
+  if (children.length === 0) return 0;
+  const all = listProcesses();
+  return children.reduce((sum, pid) => sum + descendantsOf(pid, all).length, 0);
 }

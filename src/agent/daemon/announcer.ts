@@ -17,7 +17,7 @@ import {
 } from '../master-client/master-client.js';
 import type { Outbox } from '../master-client/outbox.js';
 import type { AgentSettings } from '../settings/agent-settings.js';
-import { freeRamMb, type Hardware } from '../system/hardware.js';
+import { collectHardware, freeRamMb, type Hardware } from '../system/hardware.js';
 import type { AssignmentRegistry } from './assignments.js';
 
 export interface Identity {
@@ -42,6 +42,7 @@ export interface AnnouncerOptions {
 
 /** How long an announce waits for the journal to drain before going ahead anyway. */
 const DRAIN_BEFORE_ANNOUNCE_MS = 10_000;
+const HARDWARE_REFRESH_MS = 10 * 60_000;
 
 export class Announcer {
   apiSecret = '';
@@ -53,6 +54,7 @@ export class Announcer {
   registered = false;
   private timer: NodeJS.Timeout | undefined;
   private hardware: Hardware;
+  private hardwareReadAt = Date.now();
 
   constructor(private readonly o: AnnouncerOptions) {
     this.hardware = o.hardware;
@@ -157,9 +159,19 @@ export class Announcer {
     logger.info({ agentId: this.o.identity.agentId, master: client.masterApi }, 'registered with the master');
   }
 
+  /** Disks fill and empty: the full facts are read again (in a probe process) every ten minutes. */
+  private refreshHardware(): void {
+    if (Date.now() - this.hardwareReadAt < HARDWARE_REFRESH_MS) return;
+    this.hardwareReadAt = Date.now();
+    collectHardware()
+      .then((h) => (this.hardware = h))
+      .catch((err: Error) => this.o.logger.warn({ err: err.message }, 'hardware facts not refreshed'));
+  }
+
   /** One announce (partial update); a 404 means the master lost our record: register again. */
   async announce(extra: AgentAnnounce = {}, options: { drain?: boolean } = {}): Promise<boolean> {
     const { client, logger, outbox, identity } = this.o;
+    this.refreshHardware();
     if (options.drain !== false) await outbox.drain(Date.now() + DRAIN_BEFORE_ANNOUNCE_MS);
     this.announcing = true;
     try {
