@@ -190,3 +190,17 @@ describe('fakework', () => {
     expect((await runCli(['fakework', '--token', 't'])).stderr).toMatch(/the agent needs credentials/);
   });
 });
+
+test('job type modules can be imported outside an agent through the package export drover/jobtype', async () => {
+  const script = `const m = await import(${JSON.stringify(`${ROOT}/jobtypes/builtin/blender.js`)});
+const { JobType } = await import('drover/jobtype');
+process.stdout.write(String(m.Blender.prototype instanceof JobType));`;
+  const out = await new Promise<string>((resolve) => {
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { cwd: ROOT });
+    let text = '';
+    child.stdout.on('data', (c: Buffer) => (text += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (text += c.toString()));
+    child.on('close', () => resolve(text));
+  });
+  expect(out).toBe('true');
+});
