@@ -8,7 +8,6 @@
  */
 import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { arch, cpus, freemem, totalmem, userInfo } from 'node:os';
 import type { Server } from 'node:http';
 import { AssignmentSchema, compileCheck, type CheckSoftwareRequest } from '../../api/agent-protocol/index.js';
 import type { Logger } from '../../core/logging.js';
@@ -25,9 +24,9 @@ import type { AgentSettings } from '../settings/agent-settings.js';
 import { collectHardware, freeRamMb } from '../system/hardware.js';
 import { resolveHostname } from '../system/hostname.js';
 import { loadOrCreateAgentId, resolveSystemId } from '../system/identity.js';
-import { descendantsOf, listProcesses, processRssMb, treeRssMb } from '../system/process-tree.js';
-import { queryNtpOffset } from '../system/sntp.js';
-import { isAdministrator } from '../system/users.js';
+import { clockOffset } from '../system/sntp.js';
+import { dropPrivileges } from '../system/users.js';
+import { agentConfig, agentStatus, nodeInfo, type AgentFacts } from './agent-views.js';
 import { Announcer } from './announcer.js';
 import { AssignmentRunner } from './assignment-runner.js';
 import { AssignmentRegistry, type HeldAssignment } from './assignments.js';
@@ -122,7 +121,7 @@ export class Agent implements AgentControl {
     const [hardware, hostname, offset] = await Promise.all([
       collectHardware(),
       s.hostname ? Promise.resolve(s.hostname) : resolveHostname(),
-      this.measureTimeOffset(),
+      clockOffset(s, this.logger),
     ]);
     this.hostname = hostname;
     this.timeOffsetMs = offset * 1000;
@@ -150,7 +149,7 @@ export class Agent implements AgentControl {
 
     this.server = createAgentServer(this, this.logger);
     this.port = await listen(this.server, s.port, s.bind);
-    this.dropPrivileges();
+    dropPrivileges(s.uid, s.gid);
     writeStateFile(s.stateFile, {
       pid: process.pid,
       port: this.port,
@@ -207,30 +206,6 @@ export class Agent implements AgentControl {
     this.ramMonitor.reported(this.announcer.hardwareFacts.freeRamMb);
     this.ramMonitor.start();
     this.announcer.startReannouncing();
-  }
-
-  private async measureTimeOffset(): Promise<number> {
-    const s = this.settings;
-    if (s.timeOffset !== 'auto') return s.timeOffset;
-    if (!s.ntpServer) return 0;
-    try {
-      const offset = await queryNtpOffset({
-        server: s.ntpServer,
-        version: s.ntpServerVersion,
-        timeoutMs: 2000,
-      });
-      this.logger.info({ offsetSeconds: offset }, 'clock offset measured');
-      return offset;
-    } catch (err) {
-      this.logger.warn({ err: (err as Error).message }, 'no network time; assuming the clock is right');
-      return 0;
-    }
-  }
-
-  private dropPrivileges(): void {
-    const { uid, gid } = this.settings;
-    if (gid !== undefined && process.setgid) process.setgid(gid);
-    if (uid !== undefined && process.setuid) process.setuid(uid);
   }
 
   // ---- AgentControl -------------------------------------------------------------------------------
@@ -352,98 +327,33 @@ export class Agent implements AgentControl {
   }
 
   config(): Record<string, unknown> {
-    const s = this.settings;
-    return {
-      agent_id: this.agentId,
-      agent_hostname: this.hostname,
-      agent_api_port: this.port,
-      agent_bind: s.bind,
-      agent_data_root: s.dataRoot,
-      agent_lock_file: s.pidfile,
-      agent_logs_root: s.logsRoot,
-      agent_updates_drop_dir: s.updatesDropDir,
-      agent_api_username: s.apiUsername,
-      agent_api_password: s.apiPassword === undefined ? null : '[redacted]',
-      master_api: s.masterApi,
-      agent_projects: s.projects,
-      agent_state: s.state,
-      agent_cpus: this.announcer?.cpus,
-      agent_ram: this.announcer?.ramMb,
-      agent_time_offset: Math.round(this.timeOffsetMs / 1000),
-      agent_ntp_server: s.ntpServer,
-      agent_reannounce_interval: s.reannounceIntervalMs / 1000,
-      agent_shutdown_timeout: s.shutdownTimeoutMs / 1000,
-      agent_http_retry_delay: s.httpRetryDelayMs / 1000,
-      agent_ram_check_interval: s.ramCheckIntervalMs / 1000,
-      agent_ram_report_delta: s.ramReportDeltaMb,
-      agent_ram_max_report_frequency: s.ramMaxReportFrequencyMs / 1000,
-      agent_allow_sharing: s.allowSharing,
-      agent_pretty_json: s.prettyJson,
-      farm_name: s.farmName,
-      jobtype_enable_cache: s.jobtypes.enableCache,
-      jobtype_cache_directory: s.jobtypes.cacheDirectory,
-      jobtype_task_logs: s.jobtypes.taskLogDir,
-      jobtype_task_log_filename: s.jobtypes.taskLogFilename,
-      jobtype_capture_process_output: s.jobtypes.captureProcessOutput,
-      jobtype_expandvars: s.jobtypes.expandvars,
-      jobtype_include_os_environ: s.jobtypes.includeOsEnviron,
-      jobtype_default_environment: s.jobtypes.defaultEnvironment,
-      version: this.options.version,
-    };
+    return agentConfig(this.facts());
   }
 
   status(): Record<string, unknown> {
-    const childPids = [...this.processes].map((p) => p.pid).filter((p): p is number => p !== undefined);
-    const agentRam = processRssMb(process.pid);
-    const childRam = childPids.reduce((sum, pid) => sum + treeRssMb(pid), 0);
-    const since = (t: number | undefined) =>
-      t === undefined ? null : Math.round((Date.now() - t) / 100) / 10;
-    return {
-      state: this.lifecycle.shuttingDown ? 'offline' : (this.announcer?.reportedState ?? 'offline'),
-      lifecycle: this.lifecycle.state,
-      agent_hostname: this.hostname,
-      agent_id: this.agentId,
-      free_ram: Math.floor(freemem() / 1024 / 1024),
-      agent_process_ram: Math.round(agentRam),
-      consumed_ram: Math.round(agentRam + childRam),
-      child_processes: childPids.length,
-      grandchild_processes: grandchildren(childPids),
-      pids: { parent: process.pid, child: childPids },
-      last_master_contact: since(this.announcer?.lastMasterContact),
-      last_announce: since(this.announcer?.lastAnnounce),
-      agent_lock_file: this.settings.pidfile,
-      uptime: Math.round((Date.now() - this.startedAt) / 1000),
-      jobs: this.registry
-        .all()
-        .map((a) => a.instance?.uuid)
-        .filter(Boolean),
-      restart_requested: this.restartRequested,
-      journal_backlog: this.outbox?.backlog ?? 0,
-      master_reachable: this.outbox ? !this.outbox.inOutage : false,
-      port: this.port,
-      version: this.options.version,
-      ...(this.settings.farmName ? { farm_name: this.settings.farmName } : {}),
-    };
+    return agentStatus(this.facts());
   }
 
   node(): NodeInfo {
-    const childRam = [...this.processes].reduce((sum, p) => sum + (p.pid ? treeRssMb(p.pid) : 0), 0);
+    return nodeInfo(this.facts());
+  }
+
+  private facts(): AgentFacts {
     return {
-      masterApi: this.settings.masterApi,
-      hostname: this.hostname,
+      settings: this.settings,
       agentId: this.agentId,
+      hostname: this.hostname,
+      port: this.port,
+      version: this.options.version,
       systemid: this.systemid,
-      cpus: this.announcer?.cpus ?? cpus().length,
-      ram: this.announcer?.ramMb ?? Math.floor(totalmem() / 1048576),
-      totalRam: Math.floor(totalmem() / 1048576),
-      freeRam: Math.floor(freemem() / 1048576),
-      consumedRam: Math.round(processRssMb(process.pid) + childRam),
-      admin: isAdministrator(),
-      user: userInfo().username,
-      caseSensitiveFiles: process.platform !== 'win32' && process.platform !== 'darwin',
-      caseSensitiveEnv: process.platform !== 'win32',
-      machineArchitecture: /64/.test(arch()) ? 64 : 32,
-      operatingSystem: this.announcer?.hardwareFacts.osClass ?? 'other',
+      timeOffsetMs: this.timeOffsetMs,
+      startedAt: this.startedAt,
+      restartRequested: this.restartRequested,
+      lifecycle: this.lifecycle,
+      announcer: this.announcer,
+      registry: this.registry,
+      outbox: this.outbox,
+      childPids: [...this.processes].map((p) => p.pid).filter((p): p is number => p !== undefined),
       droverCommand: this.options.droverCommand,
     };
   }
@@ -522,11 +432,4 @@ export class Agent implements AgentControl {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms).unref());
-}
-
-/** Processes below the agent's children (helpers a renderer started). */
-function grandchildren(children: readonly number[]): number {
-  if (children.length === 0) return 0;
-  const all = listProcesses();
-  return children.reduce((sum, pid) => sum + descendantsOf(pid, all).length, 0);
 }

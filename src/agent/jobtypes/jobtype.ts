@@ -20,12 +20,14 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AssignmentJob, AssignmentTask, ReportedTaskState } from '../../api/agent-protocol/index.js';
 import { DroverError, ValidationError } from '../../core/errors.js';
-import { isAdministrator, resolveGid, resolveUid } from '../system/users.js';
+import { resolveGid, resolveUid } from '../system/users.js';
 import { CommandData } from './command-data.js';
 import type { AssignmentView, JobTypeHost, NodeInfo } from './jobtype-host.js';
 import { JobProcess } from './jobtype-process.js';
-import { LineSplitter } from './line-splitter.js';
-import { describeExit, ManagedProcess, type ProcessExit } from './managed-process.js';
+import { OutputTail } from './output-tail.js';
+import { formatError, processEnvironment, processIds } from './process-setup.js';
+import { ProgressThrottle } from './progress-throttle.js';
+import { describeExit, type ProcessExit } from './managed-process.js';
 import { expandvars } from './path-mapping.js';
 import { taskLogFilename } from './task-log.js';
 
@@ -42,10 +44,6 @@ export interface StopOptions {
   error?: unknown;
 }
 
-/** Environment variables passed even when the agent's own environment is not (`jobtype_include_os_environ`). */
-const BASELINE_ENV = ['PATH', 'HOME', 'USER', 'LOGNAME', 'LANG', 'LC_ALL', 'TZ', 'TMPDIR', 'SYSTEMROOT'];
-const PROGRESS_INTERVAL_MS = 1000;
-const TAIL_LINES = 10;
 const SIGNALS = { KILL: 'SIGKILL', TERM: 'SIGTERM', INT: 'SIGINT' } as const;
 
 export class JobType {
@@ -61,8 +59,11 @@ export class JobType {
   private readonly tempdirs: string[] = [];
   private defaultTempdir: string | undefined;
   private environment: Record<string, string> | undefined;
-  private readonly progress = new Map<number, { last: number; pending?: number; timer?: NodeJS.Timeout }>();
-  private readonly tails = new Map<JobProcess, string[]>();
+  private readonly progress = new ProgressThrottle<AssignmentView['tasks'][number]>(
+    (task, value) => this.host.reportTaskProgress(task, value),
+    (task) => !this.isFinal(task.id),
+  );
+  private readonly tails = new OutputTail<JobProcess>();
   private stopPromise: Promise<void> | undefined;
 
   constructor(
@@ -158,7 +159,7 @@ export class JobType {
     const pre = this.preprocessStdoutLine(process, line);
     if (pre === false) return;
     const formatted = this.formatStdoutLine(process, typeof pre === 'string' ? pre : line);
-    this.remember(process, formatted);
+    this.tails.add(process, formatted);
     this.logStdoutLine(process, formatted);
     this.processStdoutLine(process, formatted);
   }
@@ -167,7 +168,7 @@ export class JobType {
     const pre = this.preprocessStderrLine(process, line);
     if (pre === false) return;
     const formatted = this.formatStderrLine(process, typeof pre === 'string' ? pre : line);
-    this.remember(process, formatted);
+    this.tails.add(process, formatted);
     this.logStderrLine(process, formatted);
     this.processStderrLine(process, formatted);
   }
@@ -180,12 +181,12 @@ export class JobType {
     const commands = Array.isArray(data) ? data : [data];
     if (commands.length === 0) return;
     if (this.parallelProcesses) {
-      await Promise.all(commands.map((c) => this.spawnProcess(c).managed.exited));
+      await Promise.all(commands.map((c) => this.spawnProcess(c).ended));
       return;
     }
     for (const command of commands) {
       if (this.stopping) return;
-      await this.spawnProcess(command).managed.exited;
+      await this.spawnProcess(command).ended;
     }
   }
 
@@ -198,22 +199,17 @@ export class JobType {
     const ids = this.idsFor(command);
     this.beforeSpawnProcess(command);
     const tasks = this.tasks.filter((t) => ids.has(t.id));
-    // The splitters need the JobProcess, which needs the spawned process: they are set right after.
-    const lines: { stdout?: LineSplitter; stderr?: LineSplitter } = {};
-    const managed = new ManagedProcess(
+    const process = JobProcess.start(
+      command,
+      tasks,
+      processIds(command, this.host.settings, (u, g) => this.getUidGid(u, g)),
       {
-        command: command.command,
-        args: command.args,
-        env: command.env ?? {},
-        cwd: command.cwd!,
-        ...this.userIds(command),
+        stdout: (p, line) => this.handleStdoutLine(p, line),
+        stderr: (p, line) => this.handleStderrLine(p, line),
       },
-      { stdout: (chunk) => lines.stdout!.push(chunk), stderr: (chunk) => lines.stderr!.push(chunk) },
       this.host.settings.killDelayMs,
     );
-    const process = new JobProcess(command, tasks, managed);
-    lines.stdout = new LineSplitter((line) => this.handleStdoutLine(process, line));
-    lines.stderr = new LineSplitter((line) => this.handleStderrLine(process, line));
+    const managed = process.managed;
     this.processes.add(process);
     if (managed.pid !== undefined) {
       this.host.processStarted(managed);
@@ -231,10 +227,7 @@ export class JobType {
       });
       this.processStarted(process);
     }
-    void managed.exited.then((exit) => {
-      lines.stdout!.end();
-      lines.stderr!.end();
-      process.exit = exit;
+    void process.ended.then((exit) => {
       this.host.processEnded(managed);
       this.logInternal(describeExit(command.command, managed.pid, exit));
       try {
@@ -261,7 +254,7 @@ export class JobType {
           .map((p) => {
             if (signal === 'SIGINT') {
               p.interrupt();
-              return p.managed.exited;
+              return p.ended;
             }
             return p.managed.stop(signal);
           }),
@@ -283,7 +276,7 @@ export class JobType {
     for (;;) {
       const running = [...this.processes].filter((p) => p.running);
       if (running.length === 0) return;
-      await Promise.all(running.map((p) => p.managed.exited));
+      await Promise.all(running.map((p) => p.ended));
     }
   }
 
@@ -314,7 +307,7 @@ export class JobType {
       this.failedTasks.add(task.id);
       this.finishedTasks.delete(task.id);
     }
-    if (state !== 'running') this.cancelProgress(task.id);
+    if (state !== 'running') this.progress.cancel(task);
     const message = error === undefined ? undefined : this.formatError(error);
     this.logInternal(`task ${task.id} (frame ${task.frame}) is now ${state}${message ? `: ${message}` : ''}`);
     this.host.reportTaskState(task, {
@@ -334,23 +327,7 @@ export class JobType {
     if (!Number.isFinite(progress)) return;
     const value = Math.min(1, Math.max(0, progress));
     if (this.isFinal(task.id)) return;
-    const entry = this.progress.get(task.id) ?? { last: 0 };
-    this.progress.set(task.id, entry);
-    const since = Date.now() - entry.last;
-    if (since >= PROGRESS_INTERVAL_MS) {
-      entry.last = Date.now();
-      entry.pending = undefined;
-      this.host.reportTaskProgress(task, value);
-      return;
-    }
-    entry.pending = value;
-    entry.timer ??= setTimeout(() => {
-      entry.timer = undefined;
-      if (entry.pending === undefined || this.isFinal(task.id)) return;
-      entry.last = Date.now();
-      this.host.reportTaskProgress(task, entry.pending);
-      entry.pending = undefined;
-    }, PROGRESS_INTERVAL_MS - since);
+    this.progress.set(task, value);
   }
 
   /** The state this assignment last gave the task, or null if it has not changed it. */
@@ -370,23 +347,12 @@ export class JobType {
     return expandvars(value, environment ?? this.getEnvironment());
   }
 
-  /**
-   * The environment of new processes: the agent's own environment (only with
-   * `jobtype_include_os_environ`; otherwise just PATH, HOME, locale and temp-dir variables), then
-   * `jobtype_default_environment`, then the job's `environ`, plus DROVER_JOB_ID/DROVER_ASSIGNMENT_ID.
-   */
+  /** The environment of new processes (see process-setup.ts); the job's `environ` applies. */
   getEnvironment(): Record<string, string> {
-    if (!this.environment) {
-      const env: Record<string, string> = {};
-      const source = this.host.settings.includeOsEnviron ? Object.keys(process.env) : BASELINE_ENV;
-      for (const key of source) if (process.env[key] !== undefined) env[key] = process.env[key]!;
-      Object.assign(env, this.host.settings.defaultEnvironment);
-      for (const [k, v] of Object.entries(this.job.environ ?? {})) env[k] = String(v);
-      env.DROVER_JOB_ID = String(this.job.id);
-      env.DROVER_ASSIGNMENT_ID = this.assignment.id;
-      env.DROVER_JOBTYPE_UUID = this.uuid;
-      this.environment = env;
-    }
+    this.environment ??= processEnvironment(this.host.settings, this.job, {
+      assignment: this.assignment.id,
+      jobtypeUuid: this.uuid,
+    });
     return { ...this.environment };
   }
 
@@ -432,19 +398,12 @@ export class JobType {
   }
 
   formatError(error: unknown): string {
-    if (error instanceof DroverError) return error.message;
-    if (error instanceof Error) return error.stack ?? `${error.name}: ${error.message}`;
-    if (typeof error === 'string') return error;
-    try {
-      return JSON.stringify(error);
-    } catch {
-      return String(error);
-    }
+    return formatError(error);
   }
 
   /** Removes the temporary directories; called by the agent when the assignment is over. */
   cleanup(): void {
-    for (const timer of this.progress.values()) if (timer.timer) clearTimeout(timer.timer);
+    this.progress.clear();
     for (const dir of this.tempdirs.splice(0)) rmSync(dir, { recursive: true, force: true });
   }
 
@@ -458,12 +417,6 @@ export class JobType {
       this.failedTasks.has(taskId) ||
       this.localStates.get(taskId) === 'queued'
     );
-  }
-
-  private cancelProgress(taskId: number): void {
-    const entry = this.progress.get(taskId);
-    if (entry?.timer) clearTimeout(entry.timer);
-    this.progress.delete(taskId);
   }
 
   private task(ref: TaskRef): AssignmentView['tasks'][number] {
@@ -480,32 +433,8 @@ export class JobType {
     return new Set(command.tasks);
   }
 
-  private userIds(command: CommandData): { uid?: number; gid?: number } {
-    if (command.user === undefined && command.group === undefined) return {};
-    if (!isAdministrator()) {
-      if (this.host.settings.ignoreIdMappingErrors) return {};
-      throw new ValidationError('running a process as another user or group needs an agent running as root', {
-        field: 'user',
-        value: command.user ?? command.group,
-      });
-    }
-    try {
-      return this.getUidGid(command.user, command.group);
-    } catch (err) {
-      if (this.host.settings.ignoreIdMappingErrors) return {};
-      throw err;
-    }
-  }
-
-  private remember(process: JobProcess, line: string): void {
-    let tail = this.tails.get(process);
-    if (!tail) this.tails.set(process, (tail = []));
-    tail.push(line.length > 500 ? `${line.slice(0, 500)}…` : line);
-    if (tail.length > TAIL_LINES) tail.shift();
-  }
-
   private describeFailure(process: JobProcess, exit: ProcessExit): string {
-    const tail = this.tails.get(process) ?? [];
+    const tail = this.tails.get(process);
     const head = describeExit(process.command.command, process.pid, exit);
     return tail.length > 0 ? `${head}; last output:\n${tail.join('\n')}` : head;
   }

@@ -6,6 +6,7 @@
  */
 import { createSocket } from 'node:dgram';
 import { DroverError } from '../../core/errors.js';
+import type { Logger } from '../../core/logging.js';
 
 export class TimeSyncError extends DroverError {
   readonly code = 'time_sync';
@@ -99,5 +100,29 @@ export async function queryNtpOffset(query: SntpQuery): Promise<number> {
     });
   } finally {
     socket.close();
+  }
+}
+
+/**
+ * The clock offset the agent reports and applies to log timestamps: `--time-offset` when given, else one
+ * SNTP query (2 s), else 0 — a farm without network time still starts.
+ */
+export async function clockOffset(
+  settings: { timeOffset: number | 'auto'; ntpServer: string; ntpServerVersion: number },
+  logger: Logger,
+): Promise<number> {
+  if (settings.timeOffset !== 'auto') return settings.timeOffset;
+  if (!settings.ntpServer) return 0;
+  try {
+    const offset = await queryNtpOffset({
+      server: settings.ntpServer,
+      version: settings.ntpServerVersion,
+      timeoutMs: 2000,
+    });
+    logger.info({ offsetSeconds: offset }, 'clock offset measured');
+    return offset;
+  } catch (err) {
+    logger.warn({ err: (err as Error).message }, 'no network time; assuming the clock is right');
+    return 0;
   }
 }

@@ -40,3 +40,9 @@ export function resolveGid(group: string | number): number {
 export function isAdministrator(): boolean {
   return typeof process.getuid === 'function' ? process.getuid() === 0 : false;
 }
+
+/** After binding its port, a root-started agent continues as the given group and user (group first). */
+export function dropPrivileges(uid: number | undefined, gid: number | undefined): void {
+  if (gid !== undefined && process.setgid) process.setgid(gid);
+  if (uid !== undefined && process.setuid) process.setuid(uid);
+}
