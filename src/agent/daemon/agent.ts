@@ -46,6 +46,8 @@ import {
 import { startManhole } from './manhole.js';
 
 const checkAssignment = compileCheck(AssignmentSchema);
+/** How long `/assign` waits for an announce in flight before answering 503. */
+const ANNOUNCE_WAIT_MS = 5000;
 
 export interface AgentOptions {
   settings: AgentSettings;
@@ -227,7 +229,7 @@ export class Agent implements AgentControl {
     this.announcer?.masterContacted();
   }
 
-  assign(body: unknown): ApiAnswer {
+  async assign(body: unknown): Promise<ApiAnswer> {
     const check = checkAssignment(body);
     if (!check.ok)
       return {
@@ -238,8 +240,9 @@ export class Agent implements AgentControl {
     if (assignment.agent_id !== undefined && assignment.agent_id.toLowerCase() !== this.agentId) {
       return { status: 400, body: { error: `This is agent ${this.agentId}, not ${assignment.agent_id}` } };
     }
-    if (this.announcer?.announcing)
+    if (this.announcer?.announcing && !(await this.announcer.announceSettled(ANNOUNCE_WAIT_MS))) {
       return { status: 503, body: { error: 'Agent is re-announcing itself to the master; try again' } };
+    }
     if (this.lifecycle.shuttingDown) return { status: 503, body: { error: 'Agent is shutting down' } };
     if (this.restartRequested)
       return {
@@ -280,14 +283,12 @@ export class Agent implements AgentControl {
       },
       started: (_h, log) => {
         this.rememberLog({ path: log.path, live: log });
-        // The first assignment turns the agent "running" (a forced announce, spec §4).
-        if (this.registry.all().filter((a) => a.phase === 'running').length === 1)
-          void this.announcer.announce({}, { drain: false });
+        this.announcer.stateChanged();
       },
       finished: (h) => {
         this.registry.remove(h.view.id);
         if (this.registry.size === 0 && !this.lifecycle.shuttingDown) {
-          void this.announcer.announce();
+          this.announcer.stateChanged();
           if (this.restartRequested) void this.stop({ keepRunControl: true, reason: 'restart' });
         }
       },

@@ -43,6 +43,8 @@ export interface AnnouncerOptions {
 /** How long an announce waits for the journal to drain before going ahead anyway. */
 const DRAIN_BEFORE_ANNOUNCE_MS = 10_000;
 const HARDWARE_REFRESH_MS = 10 * 60_000;
+/** How long a change between online and running waits before it is announced (see stateChanged). */
+const STATE_DEBOUNCE_MS = 250;
 
 export class Announcer {
   apiSecret = '';
@@ -50,11 +52,14 @@ export class Announcer {
   previousSecret: { secret: string; until: number } | undefined;
   lastMasterContact: number | undefined;
   lastAnnounce: number | undefined;
-  announcing = false;
+  /** Resolves when the announce in flight has been answered; undefined when none is. */
+  private inFlight: Promise<void> | undefined;
   registered = false;
   private timer: NodeJS.Timeout | undefined;
   private hardware: Hardware;
   private hardwareReadAt = Date.now();
+  private announcedState: AgentReportedState | undefined;
+  private stateTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly o: AnnouncerOptions) {
     this.hardware = o.hardware;
@@ -75,6 +80,26 @@ export class Announcer {
 
   get hardwareFacts(): Hardware {
     return this.hardware;
+  }
+
+  get announcing(): boolean {
+    return this.inFlight !== undefined;
+  }
+
+  /**
+   * Waits (at most `timeoutMs`) for the announce in flight to be answered; true when none is in flight
+   * any more. `/assign` holds a new assignment here instead of answering 503: the master marks tasks as
+   * sent only once the agent accepted them, so it reconciles the announce before it knows of the new
+   * tasks — and learns of them from the next announce.
+   */
+  async announceSettled(timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.inFlight) {
+      const left = deadline - Date.now();
+      if (left <= 0) return false;
+      await Promise.race([this.inFlight, new Promise((r) => setTimeout(r, left).unref())]);
+    }
+    return true;
   }
 
   /** The master called us with its credentials: that counts as contact (spec §4 "Re-announce"). */
@@ -156,6 +181,7 @@ export class Announcer {
     }
     this.registered = true;
     this.lastAnnounce = Date.now();
+    this.announcedState = this.reportedState;
     logger.info({ agentId: this.o.identity.agentId, master: client.masterApi }, 'registered with the master');
   }
 
@@ -173,18 +199,21 @@ export class Announcer {
     const { client, logger, outbox, identity } = this.o;
     this.refreshHardware();
     if (options.drain !== false) await outbox.drain(Date.now() + DRAIN_BEFORE_ANNOUNCE_MS);
-    this.announcing = true;
+    let done!: () => void;
+    this.inFlight = new Promise((resolve) => (done = resolve));
     try {
       const free = await freeRamMb().catch(() => this.hardware.freeRamMb);
       this.hardware = { ...this.hardware, freeRamMb: free };
-      await client.announce(identity.agentId, {
+      const payload: AgentAnnounce = {
         state: this.reportedState,
         current_assignments: this.o.registry.snapshot(),
         free_ram: free,
         disks: this.hardware.disks,
         ...extra,
-      });
+      };
+      await client.announce(identity.agentId, payload);
       this.lastAnnounce = Date.now();
+      this.announcedState = payload.state;
       return true;
     } catch (err) {
       if (err instanceof MasterRejectedError && err.status === 404) {
@@ -195,8 +224,24 @@ export class Announcer {
       logger.warn({ err: (err as Error).message }, 'announce failed');
       return false;
     } finally {
-      this.announcing = false;
+      this.inFlight = undefined;
+      done();
     }
+  }
+
+  /**
+   * Work started or ended (spec §4's forced announces). Debounced: finishing one assignment and starting
+   * the next — the usual case on a busy farm — announces nothing, and a master that assigns right after a
+   * "done" rarely meets the 503 of an announce in flight.
+   */
+  stateChanged(): void {
+    if (this.stateTimer) return;
+    this.stateTimer = setTimeout(() => {
+      this.stateTimer = undefined;
+      if (this.o.shuttingDown() || this.reportedState === this.announcedState) return;
+      void this.announce();
+    }, STATE_DEBOUNCE_MS);
+    this.stateTimer.unref();
   }
 
   /** A RAM report (free_ram only); failures are left to the next check. */
@@ -221,7 +266,7 @@ export class Announcer {
       const next = () => {
         if (!this.o.shuttingDown()) this.timer = setTimeout(tick, Math.max(250, interval / 4)).unref();
       };
-      if (due && !this.announcing) void this.announce().finally(next);
+      if (due && !this.inFlight) void this.announce().finally(next);
       else next();
     };
     this.timer = setTimeout(tick, Math.max(250, interval / 4)).unref();
@@ -229,7 +274,8 @@ export class Announcer {
 
   stopReannouncing(): void {
     if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
+    if (this.stateTimer) clearTimeout(this.stateTimer);
+    this.timer = this.stateTimer = undefined;
   }
 
   /** The shutdown notice, retried until `deadline`. */

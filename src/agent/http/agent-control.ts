@@ -29,7 +29,7 @@ export interface AgentControl {
   status(): Record<string, unknown>;
   config(): Record<string, unknown>;
   tasks(): unknown[];
-  assign(body: unknown): ApiAnswer;
+  assign(body: unknown): Promise<ApiAnswer>;
   deleteTask(taskId: number): ApiAnswer;
   /** Resolves when the agent has stopped (the process exits right after). */
   stop(options: { wait: boolean }): Promise<void>;

@@ -97,12 +97,12 @@ export const apiRoutes: readonly Route[] = [
     pattern: /^\/api\/v1\/assign\/?$/,
     kind: 'json',
     masterContact: true,
-    handle: (ctx) => {
+    handle: async (ctx) => {
       if (ctx.body === undefined)
         return ctx.json(400, {
           error: 'Failed to validate the request data against the schema: the body is empty',
         });
-      const answer = ctx.control.assign(ctx.body);
+      const answer = await ctx.control.assign(ctx.body);
       ctx.json(answer.status, answer.body);
     },
   },
