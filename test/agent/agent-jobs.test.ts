@@ -29,7 +29,11 @@ function assign(jobtype: string, tasks: number[], job: Record<string, unknown> =
 const finalState = (task: number) => master.statesOf(task).find((s) => s === 'done' || s === 'failed');
 const settled = (tasks: number[], timeout = 20_000) =>
   master
-    .waitFor(() => tasks.every((t) => finalState(t) !== undefined), timeout, `tasks ${tasks.join(',')} settled`)
+    .waitFor(
+      () => tasks.every((t) => finalState(t) !== undefined),
+      timeout,
+      `tasks ${tasks.join(',')} settled`,
+    )
     .catch((err: Error) => {
       throw new Error(`${err.message}; the agent said:\n${agent.output.slice(-3000)}`);
     });

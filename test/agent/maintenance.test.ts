@@ -103,10 +103,18 @@ test('re-announces when the master is silent, registers again when forgotten, se
   const staticDir = mkdtempSync(join(tmpdir(), 'drover-static-'));
   writeFileSync(join(staticDir, 'logo.svg'), '<svg/>');
   const m2 = await new FakeMaster().start();
-  const a2 = AgentProcess.start({ masterApi: m2.url, token: m2.token, args: ['--master-reannounce', '0.3', '--static-files', staticDir] });
+  const a2 = AgentProcess.start({
+    masterApi: m2.url,
+    token: m2.token,
+    args: ['--master-reannounce', '0.3', '--static-files', staticDir],
+  });
   try {
     const id = (await m2.waitFor(() => [...m2.agents.values()][0], 20_000, 'registration')).id;
-    const announces = await m2.waitFor(() => (m2.agents.get(id)!.announces.length >= 2 ? m2.agents.get(id)!.announces : undefined), 10_000, 'announces');
+    const announces = await m2.waitFor(
+      () => (m2.agents.get(id)!.announces.length >= 2 ? m2.agents.get(id)!.announces : undefined),
+      10_000,
+      'announces',
+    );
     expect(announces[0]).toMatchObject({ state: 'online', current_assignments: {} });
     expect(announces[0]!.free_ram).toBeGreaterThan(0);
     m2.agents.delete(id);
