@@ -201,6 +201,7 @@ export class Announcer {
     if (options.drain !== false) await outbox.drain(Date.now() + DRAIN_BEFORE_ANNOUNCE_MS);
     let done!: () => void;
     this.inFlight = new Promise((resolve) => (done = resolve));
+    const startedAt = Date.now();
     try {
       const free = await freeRamMb().catch(() => this.hardware.freeRamMb);
       this.hardware = { ...this.hardware, freeRamMb: free };
@@ -226,6 +227,10 @@ export class Announcer {
     } finally {
       this.inFlight = undefined;
       done();
+      // The state may have changed while this announce was on its way (a failed one is left to the
+      // periodic re-announce, so an unreachable master is not asked four times a second).
+      const sent = this.lastAnnounce !== undefined && this.lastAnnounce >= startedAt;
+      if (sent && !this.o.shuttingDown() && this.reportedState !== this.announcedState) this.stateChanged();
     }
   }
 
@@ -238,7 +243,8 @@ export class Announcer {
     if (this.stateTimer) return;
     this.stateTimer = setTimeout(() => {
       this.stateTimer = undefined;
-      if (this.o.shuttingDown() || this.reportedState === this.announcedState) return;
+      // An announce in flight reports a state computed before this change; its end re-checks (below).
+      if (this.o.shuttingDown() || this.inFlight || this.reportedState === this.announcedState) return;
       void this.announce();
     }, STATE_DEBOUNCE_MS);
     this.stateTimer.unref();
