@@ -19,7 +19,8 @@ import {
   softwareDetails,
   softwareTable,
 } from './catalog-views.js';
-import { openClient, type ClientOptions } from './client-command.js';
+import { openClient } from './client-command.js';
+import type { ClientOptions } from './client-options.js';
 import { segment } from './master-client.js';
 import { parseSoftwareRequirement } from './requirement-spec.js';
 

@@ -3,7 +3,7 @@
  * the farm's catalog as seen through the REST API.
  */
 import type { Command } from 'commander';
-import { withClientOptions, type ClientOptions } from '../client/client-command.js';
+import { withClientOptions, type ClientOptions } from '../client/client-options.js';
 import type { CliIO } from '../io.js';
 import { collect, integerOption } from '../option-values.js';
 import type { CommandModule } from '../program.js';
