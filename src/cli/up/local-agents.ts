@@ -69,6 +69,9 @@ export function startLocalAgents(options: StartAgentsOptions): LocalAgents {
       options.masterUrl,
       '--token-file',
       options.layout.agentToken,
+      // Same machine, same clock as the master: no NTP query.
+      '--time-offset',
+      '0',
     ];
     // The agent would take DROVER_TOKEN before its token file: the user's own token must not leak into it.
     const { DROVER_TOKEN: _token, DROVER_MASTER: _master, ...env } = options.env;
@@ -108,11 +111,28 @@ export function startLocalAgents(options: StartAgentsOptions): LocalAgents {
   };
 }
 
-/** The last lines of an agent's output, to say why it stopped. */
+/** The last lines of an agent's output, to say why it stopped; JSON log records shown by their message. */
 export function tailOfLog(path: string, lines = 5): string {
+  let text: string;
   try {
-    return readFileSync(path, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+    text = readFileSync(path, 'utf8');
   } catch {
     return '';
   }
+  return text
+    .trimEnd()
+    .split('\n')
+    .slice(-lines)
+    .map((line) => {
+      try {
+        const record = JSON.parse(line) as { msg?: unknown; err?: unknown };
+        if (typeof record.msg !== 'string') return line;
+        const err =
+          typeof record.err === 'string' ? record.err : (record.err as { message?: string })?.message;
+        return err ? `${record.msg}: ${err}` : record.msg;
+      } catch {
+        return line;
+      }
+    })
+    .join('\n');
 }
