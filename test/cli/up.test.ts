@@ -54,9 +54,7 @@ describe('drover up', () => {
       stdin: password,
     });
     expect(login.code).toBe(0);
-    const token = (await import('node:fs'))
-      .readFileSync(join(dir, 'drover-data', 'admin-token'), 'utf8')
-      .trim();
+    const token = readFileSync(join(dir, 'drover-data', 'admin-token'), 'utf8').trim();
     const queue = await fetch(`${url}/api/v1/jobqueues/`, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
