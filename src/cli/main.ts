@@ -15,6 +15,10 @@ import { CliExit, processIO, type CliIO } from './io.js';
 import { loginCommands } from './commands/login.js';
 import { catalogCommands } from './commands/catalog.js';
 import { upCommand } from './commands/up.js';
+import { submitCommand } from './commands/submit.js';
+import { jobCommands } from './commands/jobs.js';
+import { logsCommand } from './commands/logs.js';
+import { agentsCommand } from './commands/agents.js';
 import { buildProgram, type CommandModule } from './program.js';
 import { version } from './version.js';
 
@@ -29,6 +33,10 @@ const modules: readonly CommandModule[] = [
   loginCommands,
   catalogCommands,
   upCommand,
+  submitCommand,
+  jobCommands,
+  logsCommand,
+  agentsCommand,
 ];
 
 export async function main(argv: readonly string[], io: CliIO = processIO()): Promise<number> {

@@ -32,3 +32,12 @@ export function numberOption(flag: string, range: { min?: number } = {}) {
 export function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
 }
+
+/** A repeatable flag limited to some values: `--state done --state failed`. */
+export function collectChoice(flag: string, choices: readonly string[]) {
+  return (value: string, previous: string[] | undefined): string[] => {
+    if (!choices.includes(value))
+      throw new CliExit(2, `${flag}: ${value} is not one of ${choices.join(', ')}`);
+    return [...(previous ?? []), value];
+  };
+}

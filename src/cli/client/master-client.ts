@@ -16,9 +16,11 @@ export type Query = Readonly<Record<string, QueryValue>>;
 export interface RequestOptions {
   query?: Query;
   body?: unknown;
-  /** Milliseconds; default 30 s. */
+  /** Milliseconds; default 30 s; 0 = none (streams that stay open). */
   timeoutMs?: number;
   headers?: Record<string, string>;
+  /** 'manual': a 3xx answer is returned rather than followed (its Location may need other credentials). */
+  redirect?: 'follow' | 'manual';
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
@@ -77,12 +79,16 @@ export class MasterClient {
         method,
         headers,
         ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
-        signal: AbortSignal.timeout(options.timeoutMs ?? DEFAULT_TIMEOUT_MS),
+        ...(options.timeoutMs === 0
+          ? {}
+          : { signal: AbortSignal.timeout(options.timeoutMs ?? DEFAULT_TIMEOUT_MS) }),
+        redirect: options.redirect ?? 'follow',
       });
     } catch (err) {
       throw new MasterUnreachableError(this.baseUrl, describeFetchFailure(err), { cause: err });
     }
-    if (!response.ok) throw await this.errorOf(response, method, path);
+    const redirected = options.redirect === 'manual' && response.status >= 300 && response.status < 400;
+    if (!response.ok && !redirected) throw await this.errorOf(response, method, path);
     return response;
   }
 
