@@ -76,6 +76,11 @@ export const submitCommand: CommandModule = {
         .option('--hidden', 'hide the job from default listings')
         .option('--paused', 'submit the job paused')
         .option('--wait', 'wait until the job finishes (exit 0 done, 1 failed)')
+        .option(
+          '--timeout <seconds>',
+          'with --wait: give up after this long (exit code 124)',
+          integerOption('--timeout', { min: 1 }),
+        )
         .option('--no-progress', 'with --wait: no progress bars or lines'),
     ).action(async (file: string | undefined, options) => {
       const { submitJob } = await import('../client/submit/submit-job.js');

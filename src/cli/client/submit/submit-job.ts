@@ -21,6 +21,7 @@ export interface SubmitOptions extends SubmitFlags, ClientOptions {
   parent?: string[];
   dataJson?: string;
   wait?: boolean;
+  timeout?: number;
   progress?: boolean;
 }
 
