@@ -19,6 +19,7 @@ import { submitCommand } from './commands/submit.js';
 import { jobCommands } from './commands/jobs.js';
 import { logsCommand } from './commands/logs.js';
 import { agentsCommand } from './commands/agents.js';
+import { demoCommands } from './commands/demo.js';
 import { buildProgram, type CommandModule } from './program.js';
 import { version } from './version.js';
 
@@ -37,6 +38,7 @@ const modules: readonly CommandModule[] = [
   jobCommands,
   logsCommand,
   agentsCommand,
+  demoCommands,
 ];
 
 export async function main(argv: readonly string[], io: CliIO = processIO()): Promise<number> {
