@@ -1,5 +1,5 @@
-# Builds demo.blend, the scene `drover demo blender` renders: a coloured cube turning and bobbing over a
-# checkered floor for 24 frames, lit by a sun and a fill light, seen by a camera that tracks it.
+# Builds demo.blend, the scene `drover demo blender` renders: a coloured cube turning and hopping and a ball
+# rolling over a checkered floor for 24 frames, lit by a sun and a fill light, seen by a still camera.
 # Regenerate with:  blender -b --factory-startup --python examples/blender/make-scene.py
 import math
 import os
@@ -59,11 +59,17 @@ sphere = bpy.context.active_object
 sphere.data.materials.append(material('Blue', (0.1, 0.35, 0.9), 0.15))
 bpy.ops.object.shade_smooth()
 
-for frame, (turn, height) in {1: (0.0, 1.2), 12: (math.pi / 2, 1.7), 24: (math.pi, 1.2)}.items():
+# A quarter turn with a hop for the cube, a roll across the floor for the sphere (a cube turned by 90°
+# looks like the unturned one, so the turn stops there and every frame differs).
+for frame, turn, height, sphere_x in ((1, 0.0, 1.2, 3.0), (12, math.pi / 4, 1.9, 2.2), (24, math.pi / 2, 1.2, 1.4)):
     cube.rotation_euler = (0.0, 0.0, turn)
     cube.location.z = height
     cube.keyframe_insert('rotation_euler', frame=frame)
     cube.keyframe_insert('location', frame=frame)
+    sphere.location.x = sphere_x
+    sphere.rotation_euler = (0.0, -sphere_x / 0.5, 0.0)
+    sphere.keyframe_insert('location', frame=frame)
+    sphere.keyframe_insert('rotation_euler', frame=frame)
 
 bpy.ops.object.light_add(type='SUN', location=(4, -4, 8))
 sun = bpy.context.active_object
@@ -83,8 +89,10 @@ world.node_tree.nodes['Background'].inputs['Strength'].default_value = 0.4
 bpy.ops.object.camera_add(location=(6.0, -6.5, 4.2))
 camera = bpy.context.active_object
 scene.camera = camera
+bpy.ops.object.empty_add(location=(0.8, 0.2, 1.1))
+look_at = bpy.context.active_object
 track = camera.constraints.new('TRACK_TO')
-track.target = cube
+track.target = look_at
 track.track_axis = 'TRACK_NEGATIVE_Z'
 track.up_axis = 'UP_Y'
 
