@@ -10,8 +10,8 @@ describe('parseCsvRows', () => {
     const { rows, complete } = parseCsvRows(text);
     expect(complete).toBe(true);
     expect(rows.map(logRowOf)).toEqual([
-      { time: '2026-01-01T00:00:00.000Z', stream: '0', line: 1, message: 'hello' },
-      { time: '2026-01-01T00:00:00.001Z', stream: '1', line: 2, message: 'a, "quoted" b' },
+      { time: '2026-01-01T00:00:00.000Z', stream: 'stdout', line: 1, message: 'hello' },
+      { time: '2026-01-01T00:00:00.001Z', stream: 'stderr', line: 2, message: 'a, "quoted" b' },
       { time: '2026-01-01T00:00:00.002Z', stream: 'internal', line: 3, message: 'two\r\nlines' },
     ]);
   });

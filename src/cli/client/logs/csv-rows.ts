@@ -51,6 +51,7 @@ export function parseCsvRows(text: string): { rows: string[][]; complete: boolea
 
 export interface LogRow {
   time: string;
+  /** stdout, stderr, internal (the agent) or jobtype (the job type's own notes). */
   stream: string;
   line: number;
   message: string;
@@ -60,5 +61,10 @@ export interface LogRow {
 export function logRowOf(fields: readonly string[]): LogRow | undefined {
   if (fields.length < 5) return undefined;
   const [time, , stream, line, ...rest] = fields;
-  return { time: time!, stream: stream!, line: Number(line), message: rest.join(',') };
+  return { time: time!, stream: streamName(stream!), line: Number(line), message: rest.join(',') };
+}
+
+/** The agent writes 0 and 1 for stdout and stderr (PyFarm's CSV); the live stream names them. */
+export function streamName(stream: string): string {
+  return stream === '0' ? 'stdout' : stream === '1' ? 'stderr' : stream;
 }

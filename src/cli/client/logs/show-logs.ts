@@ -20,7 +20,7 @@ import { openClient } from '../client-command.js';
 import type { ClientOptions } from '../client-options.js';
 import { segment, type MasterClient } from '../master-client.js';
 import type { Style } from '../output/style.js';
-import { logRowOf, parseCsvRows, type LogRow } from './csv-rows.js';
+import { logRowOf, parseCsvRows, streamName, type LogRow } from './csv-rows.js';
 import { readSse } from './sse-reader.js';
 
 type Task = Static<typeof TaskView>;
@@ -83,7 +83,7 @@ function printer(io: CliIO, options: LogsOptions, style: Style) {
         const time = options.timestamps ? `${style.dim(row.time)} ` : '';
         const text = source
           ? style.dim(source + row.message)
-          : row.stream === '1'
+          : row.stream === 'stderr'
             ? style.red(row.message)
             : row.message;
         io.stdout.write(`${time}${text}\n`);
@@ -96,7 +96,7 @@ type Printer = ReturnType<typeof printer>;
 
 const lineToRow = (l: Static<typeof TaskLogLine>): LogRow => ({
   time: l.time,
-  stream: l.stream === 'stdout' ? '0' : l.stream === 'stderr' ? '1' : l.stream,
+  stream: streamName(l.stream),
   line: l.line,
   message: l.message,
 });
