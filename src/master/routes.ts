@@ -2,6 +2,7 @@
  * The master's resources. Each entry registers one resource's routes under /api/v1; one per line so that
  * parallel work merges cleanly.
  */
+import { agentRoutes } from './agents/agents.routes.js';
 import type { MasterContext } from './context.js';
 import type { MasterApp } from './http/app.js';
 
@@ -9,4 +10,5 @@ export type ResourceRoutes = (ctx: MasterContext) => (app: MasterApp) => void | 
 
 // prettier-ignore
 export const resourceRoutes: readonly ResourceRoutes[] = [
+  agentRoutes,
 ];
