@@ -4,6 +4,8 @@
  */
 import { agentRoutes } from './agents/agents.routes.js';
 import type { MasterContext } from './context.js';
+import { pathMapRoutes } from './pathmaps/pathmaps.routes.js';
+import { tagRoutes } from './tags/tags.routes.js';
 import type { MasterApp } from './http/app.js';
 
 export type ResourceRoutes = (ctx: MasterContext) => (app: MasterApp) => void | Promise<void>;
@@ -11,4 +13,6 @@ export type ResourceRoutes = (ctx: MasterContext) => (app: MasterApp) => void | 
 // prettier-ignore
 export const resourceRoutes: readonly ResourceRoutes[] = [
   agentRoutes,
+  tagRoutes,
+  pathMapRoutes,
 ];

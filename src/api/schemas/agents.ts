@@ -199,7 +199,9 @@ export const AgentIndexQuery = Type.Object({
   search: Type.Optional(Type.String({ description: 'host name substring (case-insensitive)' })),
   order_by: Type.Optional(Type.Union(AGENT_ORDER_COLUMNS.map((name) => Type.Literal(name)))),
   order_dir: Type.Optional(Type.Union([Type.Literal('asc'), Type.Literal('desc')])),
-  page: Type.Optional(Type.Integer({ minimum: 1, description: 'with per_page: answer a page (see AgentPage)' })),
+  page: Type.Optional(
+    Type.Integer({ minimum: 1, description: 'with per_page: answer a page (see AgentPage)' }),
+  ),
   per_page: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
 });
 export type AgentIndexQuery = Static<typeof AgentIndexQuery>;
@@ -235,7 +237,10 @@ export const AgentSoftwareParams = Type.Object({
   version: Type.String({ minLength: 1, maxLength: 1024 }),
 });
 
-export const AssignTaskBody = Type.Object({ id: Type.Integer({ minimum: 1 }) }, { additionalProperties: false });
+export const AssignTaskBody = Type.Object(
+  { id: Type.Integer({ minimum: 1 }) },
+  { additionalProperties: false },
+);
 
 const TaskJob = Type.Object({
   id: Type.Integer(),

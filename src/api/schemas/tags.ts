@@ -3,6 +3,7 @@
  * addressed by id or by name in the URL (`/tags/<x>`).
  */
 import Type, { type Static } from 'typebox';
+import { AgentId } from './agents.js';
 import { IdOrName } from './common.js';
 
 export const TagName = Type.String({ minLength: 1, description: 'the tag name' });
@@ -25,8 +26,10 @@ export const CreateTagBody = Type.Object({ tag: TagName }, { additionalPropertie
 export const PutTagBody = Type.Object(
   {
     tag: Type.Optional(TagName),
-    agents: Type.Optional(Type.Array(Type.String(), { description: 'agent ids; replaces the list' })),
-    jobs: Type.Optional(Type.Array(Type.Integer({ minimum: 1 }), { description: 'job ids; replaces the list' })),
+    agents: Type.Optional(Type.Array(AgentId, { description: 'agent ids; replaces the list' })),
+    jobs: Type.Optional(
+      Type.Array(Type.Integer({ minimum: 1 }), { description: 'job ids; replaces the list' }),
+    ),
   },
   { additionalProperties: false },
 );

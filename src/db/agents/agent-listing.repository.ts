@@ -17,14 +17,7 @@ export interface AgentListFilter extends AgentFilter {
 }
 
 export type AgentSortColumn =
-  | 'hostname'
-  | 'remote_ip'
-  | 'state'
-  | 'version'
-  | 'last_heard_from'
-  | 'cpus'
-  | 'ram'
-  | 'last_success_on';
+  'hostname' | 'remote_ip' | 'state' | 'version' | 'last_heard_from' | 'cpus' | 'ram' | 'last_success_on';
 
 export interface AgentListOrder {
   column: AgentSortColumn;
@@ -53,9 +46,7 @@ export async function listAgentPage(
 ): Promise<{ agents: Agent[]; total: number }> {
   const matching = applyFilter(db.selectFrom('agents'), filter);
   if (!matching) return { agents: [], total: 0 };
-  const { total } = await matching
-    .select((eb) => eb.fn.countAll().as('total'))
-    .executeTakeFirstOrThrow();
+  const { total } = await matching.select((eb) => eb.fn.countAll().as('total')).executeTakeFirstOrThrow();
   let ids = matching.select('agents.id');
   if (NULLABLE_COLUMNS.has(order.column)) {
     ids = ids.orderBy(sql`case when ${sql.ref(`agents.${order.column}`)} is null then 1 else 0 end`);

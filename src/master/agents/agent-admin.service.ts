@@ -10,7 +10,13 @@ import {
   listAgentTags,
   removeAgentSoftwareVersion,
 } from '../../db/agents/agent-associations.repository.js';
-import { deleteAgent, findAgent, getAgent, updateAgent, type Agent } from '../../db/agents/agent.repository.js';
+import {
+  deleteAgent,
+  findAgent,
+  getAgent,
+  updateAgent,
+  type Agent,
+} from '../../db/agents/agent.repository.js';
 import { findSoftware, findSoftwareVersion } from '../../db/software/software.repository.js';
 import { getTask, updateTask, type Task } from '../../db/tasks/task.repository.js';
 import { transaction } from '../../db/transaction.js';

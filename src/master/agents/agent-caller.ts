@@ -14,10 +14,7 @@ import type { Database, Millis } from '../../db/database.js';
 import { findToken } from '../../db/users/token.repository.js';
 import type { Principal } from '../http/access.js';
 
-export type AgentCaller =
-  | { kind: 'agent'; tokenId: number }
-  | { kind: 'wrangler' }
-  | { kind: 'admin' };
+export type AgentCaller = { kind: 'agent'; tokenId: number } | { kind: 'wrangler' } | { kind: 'admin' };
 
 export function agentCallerOf(principal: Principal | undefined): AgentCaller {
   if (principal?.roles.has('admin')) return { kind: 'admin' };
@@ -42,7 +39,9 @@ export async function authorizeAgentCaller(
   if (caller.kind !== 'agent') return undefined;
   if (agent.tokenId === caller.tokenId) return undefined;
   if (agent.tokenId === null) {
-    throw new ForbiddenError(`agent ${agent.id} was registered by a wrangler or admin; only they may change it`);
+    throw new ForbiddenError(
+      `agent ${agent.id} was registered by a wrangler or admin; only they may change it`,
+    );
   }
   const previous = await findToken(db, agent.tokenId);
   const usable = previous && !previous.revoked && (previous.expires === null || previous.expires > now);
@@ -51,7 +50,11 @@ export async function authorizeAgentCaller(
 }
 
 /** Rejects `field` unless the caller may set it. */
-export function assertMaySet(caller: AgentCaller, field: string, allowed: readonly AgentCaller['kind'][]): void {
+export function assertMaySet(
+  caller: AgentCaller,
+  field: string,
+  allowed: readonly AgentCaller['kind'][],
+): void {
   if (caller.kind === 'admin' || allowed.includes(caller.kind)) return;
   const who = caller.kind === 'agent' ? 'an agent' : 'a wrangler';
   throw new ForbiddenError(`${field}: ${who} may not set this field`);

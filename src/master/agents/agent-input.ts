@@ -59,7 +59,8 @@ export function reportedState(
   if (input.state === undefined) return undefined;
   const state = AgentState.parse(input.state, 'state');
   if (caller.kind !== 'agent') return state;
-  if (state === AgentState.values.DISABLED) throw new ForbiddenError('state: agents cannot disable themselves');
+  if (state === AgentState.values.DISABLED)
+    throw new ForbiddenError('state: agents cannot disable themselves');
   return current === AgentState.values.DISABLED ? undefined : state;
 }
 

@@ -39,11 +39,7 @@ import {
   reportedState,
   syncInventory,
 } from './agent-input.js';
-import {
-  reconcileAssignments,
-  refreshJobsOnAgent,
-  releaseAgentTasks,
-} from './agent-task-reconciliation.js';
+import { reconcileAssignments, refreshJobsOnAgent, releaseAgentTasks } from './agent-task-reconciliation.js';
 
 const { OFFLINE, DISABLED } = AgentState.values;
 

@@ -4,12 +4,7 @@
  */
 import type { AgentDetailView, AgentTaskView, AgentView } from '../../api/schemas/agents.js';
 import { isoTime } from '../../api/schemas/common.js';
-import {
-  AgentState,
-  OperatingSystem,
-  taskStateName,
-  UseAgentAddress,
-} from '../../core/enums.js';
+import { AgentState, OperatingSystem, taskStateName, UseAgentAddress } from '../../core/enums.js';
 import type { AgentDisk, AgentSoftwareVersion } from '../../db/agents/agent-associations.repository.js';
 import type { AgentAddress } from '../../db/agents/agent-listing.repository.js';
 import type { TaskJobSummary } from '../../db/agents/agent-tasks.repository.js';

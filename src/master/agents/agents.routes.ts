@@ -88,7 +88,12 @@ export function agentRoutes(ctx: MasterContext) {
           agents.map((a) => a.id),
         );
         return {
-          agents: agents.map((a) => agentView(a, (tagsByAgent.get(a.id) ?? []).map((t) => t.tag))),
+          agents: agents.map((a) =>
+            agentView(
+              a,
+              (tagsByAgent.get(a.id) ?? []).map((t) => t.tag),
+            ),
+          ),
           total,
           page,
           per_page: perPage,
@@ -170,7 +175,12 @@ export function agentRoutes(ctx: MasterContext) {
         },
       },
       async (req) => {
-        const result = await updateAgentRecord(ctx, agentCallerOf(req.principal), req.params.agent_id, req.body);
+        const result = await updateAgentRecord(
+          ctx,
+          agentCallerOf(req.principal),
+          req.params.agent_id,
+          req.body,
+        );
         return agentView(result.agent, result.tags);
       },
     );
