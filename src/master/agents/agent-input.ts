@@ -129,32 +129,22 @@ function sameDisks(a: readonly AgentDisk[], b: readonly AgentDisk[]): boolean {
   return key(a) === key(b);
 }
 
-/**
- * Writes the inventory the body carries. `fresh` says the agent was just created and has none yet, which
- * saves the reads.
- */
+/** Replaces the inventory the body carries where it differs from the stored one. */
 export async function syncInventory(
   trx: Kysely<Database>,
   agentId: string,
   input: Pick<UpdateAgentBody, 'mac_addresses' | 'gpus' | 'disks'>,
-  fresh: boolean,
 ): Promise<void> {
   if (input.mac_addresses !== undefined) {
     const macs = normalizeMacAddresses(input.mac_addresses);
-    if (fresh ? macs.length > 0 : !sameStrings(macs, await listAgentMacAddresses(trx, agentId))) {
+    if (!sameStrings(macs, await listAgentMacAddresses(trx, agentId))) {
       await setAgentMacAddresses(trx, agentId, macs);
     }
   }
-  if (input.gpus !== undefined) {
-    const gpus = input.gpus;
-    if (fresh ? gpus.length > 0 : !sameStrings(gpus, await listAgentGpus(trx, agentId))) {
-      await setAgentGpus(trx, agentId, gpus);
-    }
+  if (input.gpus !== undefined && !sameStrings(input.gpus, await listAgentGpus(trx, agentId))) {
+    await setAgentGpus(trx, agentId, input.gpus);
   }
-  if (input.disks !== undefined) {
-    const disks = input.disks;
-    if (fresh ? disks.length > 0 : !sameDisks(disks, await listAgentDisks(trx, agentId))) {
-      await setAgentDisks(trx, agentId, disks);
-    }
+  if (input.disks !== undefined && !sameDisks(input.disks, await listAgentDisks(trx, agentId))) {
+    await setAgentDisks(trx, agentId, input.disks);
   }
 }

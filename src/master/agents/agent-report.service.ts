@@ -11,11 +11,8 @@ import type { Kysely } from 'kysely';
 import type { RegisterAgentBody, UpdateAgentBody } from '../../api/schemas/agents.js';
 import { ValidationError } from '../../core/errors.js';
 import { AgentState, UseAgentAddress, type AgentStateValue } from '../../core/enums.js';
-import {
-  listAgentTags,
-  setAgentSoftwareVersions,
-  setAgentTags,
-} from '../../db/agents/agent-associations.repository.js';
+import { listAgentTags, setAgentTags } from '../../db/agents/agent-associations.repository.js';
+import { attachDefaultSoftware, insertAgentInventory } from '../../db/agents/agent-inventory.repository.js';
 import {
   createAgent,
   findAgent,
@@ -27,7 +24,6 @@ import {
 import type { Database, Millis } from '../../db/database.js';
 import { checkRemoteIp } from '../../db/rules/agent-rules.js';
 import type { ModelLimits } from '../../db/rules/model-limits.js';
-import { listDefaultSoftwareVersions } from '../../db/software/software.repository.js';
 import { transaction } from '../../db/transaction.js';
 import type { MasterContext } from '../context.js';
 import { Aftermath } from './agent-aftermath.js';
@@ -36,6 +32,7 @@ import {
   agentPatchOf,
   assertFieldAccess,
   checkFarmName,
+  normalizeMacAddresses,
   reportedState,
   syncInventory,
 } from './agent-input.js';
@@ -105,15 +102,12 @@ export async function registerAgent(
       },
       { limits, now },
     );
-    await syncInventory(trx, agent.id, input, true);
-    const defaults = await listDefaultSoftwareVersions(trx);
-    if (defaults.length > 0) {
-      await setAgentSoftwareVersions(
-        trx,
-        agent.id,
-        defaults.map((v) => v.id),
-      );
-    }
+    await insertAgentInventory(trx, agent.id, {
+      macAddresses: normalizeMacAddresses(input.mac_addresses ?? []),
+      gpus: input.gpus ?? [],
+      disks: input.disks ?? [],
+    });
+    await attachDefaultSoftware(trx, agent.id);
     aftermath.agentChanged(agent.id);
     return { agent, tags: [], created: true };
   });
@@ -180,7 +174,7 @@ async function applyAgentInput(
   if (options.tokenId !== undefined) patch.tokenId = options.tokenId;
   const agent =
     Object.keys(patch).length > 0 ? await updateAgent(trx, before.id, patch, { limits, now }) : before;
-  await syncInventory(trx, agent.id, input, false);
+  await syncInventory(trx, agent.id, input);
   if (input.tags !== undefined) await setAgentTags(trx, agent.id, input.tags, { limits, now });
 
   const taskOptions = { now, limits };
