@@ -15,13 +15,19 @@ import {
   TagParams,
   TagView,
 } from '../../api/schemas/tags.js';
-import { listAgents } from '../../db/agents/agent.repository.js';
 import { listTagLinks } from '../../db/tags/tag-links.repository.js';
-import { getTag, listTagAgentIds, listTags } from '../../db/tags/tag.repository.js';
+import { listTags } from '../../db/tags/tag.repository.js';
 import type { MasterContext } from '../context.js';
 import type { MasterApp } from '../http/app.js';
 import { idOrName } from '../http/id-or-name.js';
-import { createOrGetTag, getTagWithLinks, removeTag, replaceTag, tagAgent } from './tag.service.js';
+import {
+  createOrGetTag,
+  getTagWithLinks,
+  listAgentsOfTag,
+  removeTag,
+  replaceTag,
+  tagAgent,
+} from './tag.service.js';
 import { agentHref, tagColumnTypes, tagDetailView, tagView } from './tag.view.js';
 
 const tags = ['tags'];
@@ -129,9 +135,7 @@ export function tagRoutes(ctx: MasterContext) {
         },
       },
       async (req) => {
-        const tag = await getTag(ctx.db, idOrName(req.params.tag));
-        const ids = await listTagAgentIds(ctx.db, tag.id);
-        const agents = await listAgents(ctx.db, { ids });
+        const agents = await listAgentsOfTag(ctx, idOrName(req.params.tag));
         return agents.map((agent) => ({ id: agent.id, hostname: agent.hostname, href: agentHref(agent.id) }));
       },
     );
