@@ -4,14 +4,22 @@
  */
 import { agentRoutes } from './agents/agents.routes.js';
 import type { MasterContext } from './context.js';
-import { pathMapRoutes } from './pathmaps/pathmaps.routes.js';
-import { tagRoutes } from './tags/tags.routes.js';
+import { jobGroupRoutes } from './groups/job-group.routes.js';
 import type { MasterApp } from './http/app.js';
+import { jobTypeRoutes } from './jobtypes/jobtype.routes.js';
+import { pathMapRoutes } from './pathmaps/pathmaps.routes.js';
+import { jobQueueRoutes } from './queues/job-queue.routes.js';
+import { softwareRoutes } from './software/software.routes.js';
+import { tagRoutes } from './tags/tags.routes.js';
 
 export type ResourceRoutes = (ctx: MasterContext) => (app: MasterApp) => void | Promise<void>;
 
 // prettier-ignore
 export const resourceRoutes: readonly ResourceRoutes[] = [
+  jobTypeRoutes,
+  softwareRoutes,
+  jobQueueRoutes,
+  jobGroupRoutes,
   agentRoutes,
   tagRoutes,
   pathMapRoutes,
