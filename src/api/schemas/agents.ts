@@ -281,9 +281,6 @@ export type AgentTaskView = Static<typeof AgentTaskView>;
 export const AssignedTaskView = Type.Object({ ...AgentTaskView.properties, agent: AgentSummary });
 export type AssignedTaskView = Static<typeof AssignedTaskView>;
 
-/** `{column: SQL type}`, as PyFarm's schema endpoints answer. */
-export const ColumnTypes = Type.Record(Type.String(), Type.String());
-
 /** `\d+(\.\d+(\.\d+)?)?` with an optional pre-release suffix, as PyFarm accepted. */
 export const AGENT_UPDATE_VERSION = /^\d+(\.\d+(\.\d+)?)?(-pre\d?|-dev\d?|-rc?\d?|-alpha\d?|-beta\d?)?$/;
 

@@ -3,8 +3,8 @@
  * name (read, replace, delete), the agents of a tag, and the column schema.
  */
 import Type from 'typebox';
-import { ColumnTypes } from '../../api/schemas/agents.js';
 import { errors } from '../../api/schemas/common.js';
+import { TableSchema } from '../../api/schemas/table-schema.js';
 import {
   CreateTagBody,
   PutTagBody,
@@ -37,7 +37,13 @@ export function tagRoutes(ctx: MasterContext) {
   return (app: MasterApp) => {
     app.get(
       '/tags/schema',
-      { schema: { tags, summary: 'The tag columns and their SQL types', response: { 200: ColumnTypes } } },
+      {
+        schema: {
+          tags,
+          summary: 'The tag columns and their SQL types',
+          response: { 200: TableSchema, ...errors },
+        },
+      },
       async () => tagColumnTypes(ctx.limits.maxTagLength),
     );
 
