@@ -22,7 +22,14 @@ const CONCURRENCY = 16;
 
 const server = spawn(
   process.execPath,
-  ['--import', 'tsx', new URL('./server.ts', import.meta.url).pathname, process.argv[3] ?? ''],
+  [
+    // BENCH_PROFILE=<dir> writes a CPU profile of the master there.
+    ...(process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : []),
+    '--import',
+    'tsx',
+    new URL('./server.ts', import.meta.url).pathname,
+    process.argv[3] ?? '',
+  ],
   {
     stdio: ['pipe', 'pipe', 'inherit'],
   },
@@ -149,6 +156,7 @@ try {
 } finally {
   await pool.close();
   server.stdin!.end();
+  await new Promise((resolve) => server.once('exit', resolve));
 }
 
 function loadAverage(): string {
