@@ -64,7 +64,8 @@ describe.skipIf(missing.length > 0)(
       await agentsOnline(2);
     }, 240_000);
     afterAll(async () => {
-      for (const p of processes) await p.stop('SIGKILL');
+      // SIGINT: drover up stops its agents (a killed one leaves them to notice on their own).
+      for (const p of processes) await p.stop('SIGINT');
       rmSync(dir, { recursive: true, force: true });
     });
 

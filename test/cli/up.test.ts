@@ -18,11 +18,30 @@ function up(args: string[]): DroverProcess {
   return process;
 }
 
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function waitUntil<T>(probe: () => T | undefined, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 beforeAll(async () => {
   await ensureBuilt();
 }, 180_000);
 afterAll(async () => {
-  for (const p of started) await p.stop('SIGKILL');
+  for (const p of started) await p.stop('SIGINT');
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -80,6 +99,22 @@ describe('drover up', () => {
     expect(JSON.parse(queues.stdout)).toMatchObject([{ name: 'kept', fullpath: '/kept' }]);
     expect(await second.stop('SIGTERM')).toEqual({ code: 0, signal: null });
   });
+
+  it('starts local agents that stop by themselves when drover up is killed', async () => {
+    const farm = up(['--agents', '1', '--port', String(await unusedPort()), '--data', 'killed']);
+    await farm.waitFor(/Ctrl-C stops the farm/);
+    const stateFile = join(dir, 'killed', 'agents', 'agent-1', 'lock', 'agent.json');
+    const agentPid = await waitUntil(() => {
+      try {
+        return (JSON.parse(readFileSync(stateFile, 'utf8')) as { pid: number }).pid;
+      } catch {
+        return undefined;
+      }
+    });
+    expect(isAlive(agentPid)).toBe(true);
+    await farm.stop('SIGKILL');
+    await waitUntil(() => (isAlive(agentPid) ? undefined : true), 40_000);
+  }, 90_000);
 
   it('says so when the port is taken', async () => {
     const port = await unusedPort();

@@ -6,10 +6,11 @@
  * asks every agent to stop once (SIGINT: the agent hands its tasks back to the master, which must still
  * be listening) and waits. A second SIGINT would make an agent quit at once, which is what a second Ctrl-C
  * does. Output goes to `output.log` in the agent's directory; an agent that dies is reported with the
- * tail of that log.
+ * tail of that log. Should `drover up` itself be killed, each agent notices within a second and stops
+ * (./exit-with-parent.ts).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FarmLayout } from './farm-layout.js';
@@ -26,6 +27,12 @@ export interface LocalAgent {
 /** `node bin/drover.js`: the same installation's CLI (src/cli/up and dist/cli/up sit at the same depth). */
 export function droverCommand(): [string, string] {
   return [process.execPath, fileURLToPath(new URL('../../../bin/drover.js', import.meta.url))];
+}
+
+/** The preload that stops an agent whose `drover up` died (built to .js; absent when running from sources). */
+function exitWithParentPreload(): string[] {
+  const url = new URL('./exit-with-parent.js', import.meta.url);
+  return existsSync(fileURLToPath(url)) ? ['--import', url.href] : [];
 }
 
 export interface StartAgentsOptions {
@@ -47,6 +54,7 @@ export interface LocalAgents {
 
 export function startLocalAgents(options: StartAgentsOptions): LocalAgents {
   const [node, bin] = droverCommand();
+  const preload = exitWithParentPreload();
   let stopping = false;
   const agents: LocalAgent[] = [];
   for (let index = 1; index <= options.count; index++) {
@@ -55,6 +63,7 @@ export function startLocalAgents(options: StartAgentsOptions): LocalAgents {
     const logFile = join(dir, 'output.log');
     const log = openSync(logFile, 'a');
     const args = [
+      ...preload,
       bin,
       'agent',
       'start',
