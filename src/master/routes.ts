@@ -4,9 +4,13 @@
  */
 import type { MasterContext } from './context.js';
 import type { MasterApp } from './http/app.js';
+import { jobRoutes } from './jobs/job.routes.js';
+import { taskRoutes } from './tasks/task.routes.js';
 
 export type ResourceRoutes = (ctx: MasterContext) => (app: MasterApp) => void | Promise<void>;
 
 // prettier-ignore
 export const resourceRoutes: readonly ResourceRoutes[] = [
+  jobRoutes,
+  taskRoutes,
 ];
