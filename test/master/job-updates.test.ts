@@ -38,7 +38,7 @@ forEachDialectMaster((_dialect, farm) => {
   function post(
     f: TestMaster,
     url: string,
-    payload?: unknown,
+    payload?: Record<string, unknown>,
     as: 'admin' | 'wrangler' | 'artist' | 'agent' = 'admin',
   ) {
     return f.inject({
