@@ -6,7 +6,90 @@
 import type { Kysely } from 'kysely';
 import type { WorkStateValue } from '../../core/enums.js';
 import type { Database } from '../database.js';
-import { listTasks, type Task } from './task.repository.js';
+import { listTasks, toTask, type Task } from './task.repository.js';
+
+/** A task with what a report on it needs to know about its job and its agent, read in one statement. */
+export interface TaskContext {
+  readonly task: Task;
+  readonly job: {
+    readonly id: number;
+    readonly title: string;
+    readonly userId: number | null;
+    readonly jobQueueId: number | null;
+    /** 0 = never retry, -1 = retry forever. */
+    readonly requeue: number;
+    readonly noAutomaticStartTime: boolean;
+  };
+  /** The agent holding the task, if any. */
+  readonly agent:
+    | {
+        readonly id: string;
+        readonly hostname: string;
+        readonly remoteIp: string | null;
+        readonly port: number;
+        readonly tokenId: number | null;
+      }
+    | undefined;
+}
+
+export async function findTaskContext(
+  db: Kysely<Database>,
+  taskId: number,
+): Promise<TaskContext | undefined> {
+  const row = await db
+    .selectFrom('tasks')
+    .innerJoin('jobs', 'jobs.id', 'tasks.job_id')
+    .innerJoin('jobtype_versions', 'jobtype_versions.id', 'jobs.jobtype_version_id')
+    .leftJoin('agents', 'agents.id', 'tasks.agent_id')
+    .selectAll('tasks')
+    .select([
+      'jobs.title as job_title',
+      'jobs.user_id as job_user_id',
+      'jobs.job_queue_id as job_queue_id',
+      'jobs.requeue as job_requeue',
+      'jobtype_versions.no_automatic_start_time as no_automatic_start_time',
+      'agents.hostname as agent_hostname',
+      'agents.remote_ip as agent_remote_ip',
+      'agents.port as agent_port',
+      'agents.token_id as agent_token_id',
+    ])
+    .where('tasks.id', '=', taskId)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const {
+    job_title,
+    job_user_id,
+    job_queue_id,
+    job_requeue,
+    no_automatic_start_time,
+    agent_hostname,
+    agent_remote_ip,
+    agent_port,
+    agent_token_id,
+    ...task
+  } = row;
+  return {
+    task: toTask(task),
+    job: {
+      id: task.job_id,
+      title: job_title,
+      userId: job_user_id,
+      jobQueueId: job_queue_id,
+      requeue: job_requeue,
+      noAutomaticStartTime: no_automatic_start_time,
+    },
+    agent:
+      task.agent_id === null || agent_hostname === null || agent_port === null
+        ? undefined
+        : {
+            id: task.agent_id,
+            hostname: agent_hostname,
+            remoteIp: agent_remote_ip,
+            port: agent_port,
+            tokenId: agent_token_id,
+          },
+  };
+}
 
 export interface TaskPage {
   limit: number;

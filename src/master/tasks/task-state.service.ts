@@ -9,7 +9,7 @@ import type { Kysely } from 'kysely';
 import { NotFoundError } from '../../core/errors.js';
 import type { Database, Millis } from '../../db/database.js';
 import { addTaskFailedOnAgent } from '../../db/tasks/failed-task.repository.js';
-import { findTask, updateTask, type Task, type TaskFields } from '../../db/tasks/task.repository.js';
+import { findTask, updateReadTask, type Task, type TaskFields } from '../../db/tasks/task.repository.js';
 import type { ModelLimits } from '../../db/rules/model-limits.js';
 import { refreshJobState, type JobStateChange } from '../jobs/job-state.js';
 import type { TaskEventKind } from '../statistics/task-event-recorder.js';
@@ -52,18 +52,25 @@ export async function applyTaskChange(
   db: Kysely<Database>,
   taskId: number,
   change: TaskChange,
-  options: { now: Millis; limits: ModelLimits; task?: Task },
+  options: {
+    now: Millis;
+    limits: ModelLimits;
+    /** The task as just read in this transaction (saves reading it again). */
+    task?: Task;
+    /** The job's facts as just read in this transaction. */
+    facts?: TaskJobFacts & { jobQueueId: number | null };
+  },
 ): Promise<AppliedTaskChange> {
   const before = options.task ?? (await findTask(db, taskId));
   if (!before) throw new NotFoundError('task', taskId);
-  const facts = await taskJobFacts(db, before.jobId);
+  const facts = options.facts ?? (await taskJobFacts(db, before.jobId));
   const planned = planTaskTransition(before, facts, change, options.now);
   // Only what differs is written: a replayed report leaves the row (and the caller's events) untouched.
   const transition = { ...planned, patch: changedFields(before, planned.patch) };
   const after =
     Object.keys(transition.patch).length === 0
       ? before
-      : await updateTask(db, taskId, transition.patch, { now: options.now, limits: options.limits });
+      : await updateReadTask(db, before, transition.patch, { now: options.now, limits: options.limits });
   if (transition.failedOnAgent !== null) await addTaskFailedOnAgent(db, taskId, transition.failedOnAgent);
   if (transition.succeededOnAgent !== null) {
     await db
