@@ -43,8 +43,13 @@ try {
     password: 'bench password',
     roles: ['admin'],
   });
-  await createAccountWithPassword(ctx, { username: 'bench-agent', password: 'bench password', roles: ['agent'] });
-  const adminToken = (await createApiToken(ctx, { username: 'bench-admin', name: 'bench', kind: 'api' })).token;
+  await createAccountWithPassword(ctx, {
+    username: 'bench-agent',
+    password: 'bench password',
+    roles: ['agent'],
+  });
+  const adminToken = (await createApiToken(ctx, { username: 'bench-admin', name: 'bench', kind: 'api' }))
+    .token;
   const agentToken = await createApiToken(ctx, { username: 'bench-agent', name: 'bench', kind: 'agent' });
   const jobtype = `bench-${Date.now()}`;
   const { version } = await createJobType(ctx.db, { name: jobtype }, { code: 'export default class {}' });
@@ -89,7 +94,9 @@ try {
 
   const large: number[] = [];
   for (let i = 0; i < 3; i++) large.push(await timed(() => submit(100_000)));
-  console.log(`submit 100,000 frames (3x):   ${large.map((ms) => `${ms.toFixed(0)} ms`).join(', ')}   target ≤ 2,000 ms`);
+  console.log(
+    `submit 100,000 frames (3x):   ${large.map((ms) => `${ms.toFixed(0)} ms`).join(', ')}   target ≤ 2,000 ms`,
+  );
 
   // Task reports: an agent registered with the agent token holds 2,000 tasks and reports running, done.
   const agent = await createAgent(ctx.db, {
@@ -120,12 +127,19 @@ try {
     `task-state reports:           ${Math.round((tasks.length * 2) / reportSeconds)}/s ` +
       `(${tasks.length * 2} sequential)   target ≥ 2,500/s`,
   );
-  const finished = JSON.parse(await call('GET', `/api/v1/jobs/${reportJob.id}`, adminToken)) as { state: string };
+  const finished = JSON.parse(await call('GET', `/api/v1/jobs/${reportJob.id}`, adminToken)) as {
+    state: string;
+  };
   if (finished.state !== 'done') throw new Error(`the report job is ${finished.state}, not done`);
 
   // The job list: top up to 500 jobs, then to 100,000 (bulk-inserted rows, each with one task).
   const existing = Number(
-    (await ctx.db.selectFrom('jobs').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n,
+    (
+      await ctx.db
+        .selectFrom('jobs')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
   );
   const addJobs = async (count: number) => {
     const now = Date.now();

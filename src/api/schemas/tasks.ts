@@ -5,7 +5,7 @@
  * Task states on the wire: a stored NULL is "queued" without an agent and "assigned" with one.
  */
 import Type, { type Static } from 'typebox';
-import { IdOrName, Nullable, NullableTimestamp, Timestamp } from './common.js';
+import { IdOrName, Nullable, OrNull, Timestamp } from './common.js';
 
 export const TaskStateName = Type.Union(
   [
@@ -47,24 +47,24 @@ export const TaskView = Type.Object({
   state: TaskStateName,
   priority: Type.Integer(),
   frame: Type.Number(),
-  tile: Nullable(Type.Integer()),
-  agent_id: Nullable(Type.String()),
+  tile: OrNull(Type.Integer()),
+  agent_id: OrNull(Type.String()),
   attempts: Type.Integer(),
   failures: Type.Integer(),
   progress: Type.Number(),
-  last_error: Nullable(Type.String()),
+  last_error: OrNull(Type.String()),
   sent_to_agent: Type.Boolean(),
   hidden: Type.Boolean(),
   time_submitted: Timestamp,
-  time_started: NullableTimestamp,
-  time_finished: NullableTimestamp,
+  time_started: OrNull(Timestamp),
+  time_finished: OrNull(Timestamp),
 });
 export type TaskView = Static<typeof TaskView>;
 
 export const TaskAgentView = Type.Object({
   id: Type.String(),
   hostname: Type.String(),
-  remote_ip: Nullable(Type.String()),
+  remote_ip: OrNull(Type.String()),
   port: Type.Integer(),
 });
 
@@ -72,7 +72,7 @@ export const TaskAgentView = Type.Object({
 export const TaskDetailView = Type.Object({
   ...TaskView.properties,
   job: Type.Object({ id: Type.Integer(), title: Type.String() }),
-  agent: Nullable(TaskAgentView),
+  agent: OrNull(TaskAgentView),
 });
 export type TaskDetailView = Static<typeof TaskDetailView>;
 

@@ -156,6 +156,8 @@ function authorise(principal: Principal, context: TaskContext, body: UpdateTaskB
     throw new ForbiddenError(`you may not set ${refused.join(', ')} on task ${task.id}`);
   }
   if (body.agent_id !== undefined && body.agent_id !== null) {
-    throw new ForbiddenError('agent_id: only wranglers assign tasks to agents; agents hand tasks back with null');
+    throw new ForbiddenError(
+      'agent_id: only wranglers assign tasks to agents; agents hand tasks back with null',
+    );
   }
 }
