@@ -181,7 +181,9 @@ export const SubmitJobBody = Type.Object(
     ...JobColumns,
     title: Type.String({ minLength: 1, maxLength: 255 }),
     jobtype: Name(64, 'the job type name'),
-    jobtype_version: Type.Optional(Type.Integer({ minimum: 1, description: 'default: the latest' })),
+    jobtype_version: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 2147483647, description: 'default: the latest' }),
+    ),
     user: Type.Optional(Nullable(Name(255, "the owner's username (default: the caller)"))),
   },
   { additionalProperties: false },
@@ -191,7 +193,7 @@ export type SubmitJobBody = Static<typeof SubmitJobBody>;
 export const UpdateJobBody = Type.Object(
   {
     ...JobColumns,
-    jobtype_version: Type.Optional(Type.Integer({ minimum: 1 })),
+    jobtype_version: Type.Optional(Type.Integer({ minimum: 1, maximum: 2147483647 })),
     user: Type.Optional(Nullable(Name(255))),
   },
   { additionalProperties: false },
