@@ -259,6 +259,3 @@ export const NotifiedUserParams = Type.Object({
   job: Type.String({ minLength: 1, maxLength: 1024 }),
   username: Type.String({ minLength: 1, maxLength: 1024 }),
 });
-
-/** GET /jobs/schema: column → SQL type, as PyFarm's `to_schema` answered. */
-export const JobSchemaView = Type.Record(Type.String(), Type.String());
