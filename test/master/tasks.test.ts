@@ -129,8 +129,12 @@ forEachDialectMaster((_dialect, farm) => {
       const queue = await makeQueue(f, unique('tq'));
       const { job, tasks } = await jobWithTasks(f, { jobqueue: queue.name });
       const [a, b] = tasks;
-      await updateTask(db, a!.id, { agentId: agent.id });
-      await updateTask(db, b!.id, { agentId: agent.id });
+      // A wrangler (standing in for the scheduler) assigns both tasks; the job is running from then on.
+      for (const task of [a!, b!]) {
+        const assigned = await report(f, job.id, task.id, { agent_id: agent.id }, 'wrangler');
+        expect(json<TaskDict>(assigned, 200)).toMatchObject({ state: 'assigned', attempts: 1 });
+      }
+      expect((await getJob(db, job.id)).state).toBe(RUNNING);
 
       const running = json<TaskDict>(await report(f, job.id, a!.id, { state: 'running' }), 200);
       expect(running).toMatchObject({
@@ -157,7 +161,7 @@ forEachDialectMaster((_dialect, farm) => {
         await report(f, job.id, b!.id, { priority: 1, state: 'done' }, 'wrangler'),
         200,
       );
-      expect(last).toMatchObject({ state: 'done', progress: 1, priority: 1, attempts: 0 });
+      expect(last).toMatchObject({ state: 'done', progress: 1, priority: 1, attempts: 1 });
       const finished = json<{ state: string }>(await f.inject({ url: `/api/v1/jobs/${job.id}` }), 200);
       expect(finished.state).toBe('done');
       expect(events).toContainEqual({ type: 'job.changed', jobId: job.id });

@@ -6,6 +6,7 @@
  * commit.
  */
 import type { Kysely } from 'kysely';
+import { WorkState } from '../../core/enums.js';
 import { NotFoundError } from '../../core/errors.js';
 import type { Database, Millis } from '../../db/database.js';
 import { addTaskFailedOnAgent } from '../../db/tasks/failed-task.repository.js';
@@ -20,11 +21,13 @@ import {
   type TaskTransition,
 } from './task-transition.js';
 
+const { RUNNING, PAUSED, FAILED } = WorkState.values;
+
 export interface AppliedTaskChange {
   before: Task;
   after: Task;
   transition: TaskTransition;
-  /** Present when the job's state was re-derived (the task's state or agent changed). */
+  /** Present when the job's state was re-derived (the change could affect it). */
   job: JobStateChange | undefined;
   jobQueueId: number | null;
   events: TaskEventKind[];
@@ -79,9 +82,10 @@ export async function applyTaskChange(
       .where('id', '=', transition.succeededOnAgent)
       .execute();
   }
-  const agentChanged = after.agentId !== before.agentId;
+  // The job state is derived from which tasks are unfinished, failed, and held by which agent; a change
+  // that leaves all of that as it was (e.g. assigned → running on the same agent) cannot change it.
   const job =
-    transition.stateChanged || agentChanged || after.state !== before.state
+    derivationInputs(before) !== derivationInputs(after)
       ? await refreshJobState(db, before.jobId, options.now)
       : undefined;
   return { before, after, transition, job, jobQueueId: facts.jobQueueId, events: transition.events };
@@ -93,4 +97,11 @@ function changedFields(task: Task, patch: TaskFields): TaskFields {
     if (task[key as keyof Task] !== value) changed[key] = value;
   }
   return changed as TaskFields;
+}
+
+/** What `deriveJobState` reads of one task, as a comparable key. */
+function derivationInputs(task: Task): string {
+  const unfinished = task.state === null || task.state === RUNNING || task.state === PAUSED;
+  const held = task.agentId !== null && (task.state === null || task.state === RUNNING);
+  return `${unfinished}/${task.state === FAILED}/${held ? task.agentId : ''}`;
 }
