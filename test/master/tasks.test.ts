@@ -210,6 +210,18 @@ forEachDialectMaster((_dialect, farm) => {
       expect(events).toEqual([]);
     });
 
+    it('leaves the start time to the agent for job types without automatic start times', async () => {
+      const f = farm();
+      const agent = await makeAgent(f);
+      const { job, tasks } = await jobWithTasks(f, { noStart: true });
+      const id = tasks[0]!.id;
+      json(await report(f, job.id, id, { agent_id: agent.id }, 'wrangler'), 200);
+      const running = json<TaskDict>(await report(f, job.id, id, { state: 'running' }), 200);
+      expect(running.time_started).toBeNull();
+      const started = json<TaskDict>(await report(f, job.id, id, { time_started: 'now' }), 200);
+      expect(started.time_started).toEqual(expect.any(String));
+    });
+
     it('lets an agent hand a task back to the queue', async () => {
       const f = farm();
       const agent = await makeAgent(f);
