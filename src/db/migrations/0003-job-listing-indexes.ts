@@ -15,9 +15,11 @@ import type { Kysely, Migration } from 'kysely';
 import type { MigrationContext } from './migration-context.js';
 
 const INDEXES = [
-  { name: 'jobs_title', table: 'jobs', columns: ['title'] },
-  { name: 'jobs_priority', table: 'jobs', columns: ['priority'] },
-  { name: 'jobs_weight', table: 'jobs', columns: ['weight'] },
+  // With the id, so that a page sorted by these (id breaking ties) is an index walk on PostgreSQL too
+  // (SQLite and InnoDB append the primary key to every index anyway).
+  { name: 'jobs_title', table: 'jobs', columns: ['title', 'id'] },
+  { name: 'jobs_priority', table: 'jobs', columns: ['priority', 'id'] },
+  { name: 'jobs_weight', table: 'jobs', columns: ['weight', 'id'] },
   { name: 'tasks_job_state_agent', table: 'tasks', columns: ['job_id', 'state', 'agent_id'] },
   { name: 'tasks_state_agent', table: 'tasks', columns: ['state', 'agent_id', 'job_id'] },
 ] as const;
