@@ -91,15 +91,27 @@ export const TaskListQuery = Type.Object(
 
 /**
  * A task report. Agents send `state` (+ `last_error`, `agent_id: null` to hand the task back), `progress`
- * or `time_started: "now"`; wranglers may also set `agent_id`, `priority` and `hidden`. Times other than
- * "now", the frame and the job cannot be set.
+ * or `time_started` ("now", or the time the process really started, for reports delivered late), with the
+ * `attempt` they were given so that a report about an earlier attempt is refused; wranglers may also set
+ * `agent_id`, `priority` and `hidden`. The finish and submission times, the frame and the job cannot be set.
  */
 export const UpdateTaskBody = Type.Object(
   {
     state: Type.Optional(ReportedTaskState),
     progress: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
     last_error: Type.Optional(Nullable(Type.String())),
-    time_started: Type.Optional(Type.Literal('now')),
+    time_started: Type.Optional(
+      Type.Union([Type.Literal('now'), Type.String({ format: 'date-time' })], {
+        description: '"now" or an ISO-8601 time',
+      }),
+    ),
+    attempt: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: 2147483647,
+        description: "the attempt the report is about (the task's `attempts` when it was assigned)",
+      }),
+    ),
     agent_id: Type.Optional(Nullable(Uuid)),
     priority: Type.Optional(Type.Integer()),
     hidden: Type.Optional(Type.Boolean()),

@@ -5,7 +5,9 @@
  *
  * Who may say what:
  * - an agent token reports only on tasks held by an agent it registered (agents.token_id), and may set
- *   state, progress, last_error, time_started ("now") and hand the task back (`agent_id: null`);
+ *   state, progress, last_error, time_started and hand the task back (`agent_id: null`). A task that is no
+ *   longer held by the caller's agent, or a report about an earlier `attempt`, is a 409: the agent drops the
+ *   report from its journal (a 403 would make it retry forever);
  * - an artist may change priority and hidden of tasks of their own jobs;
  * - wranglers and admins may change anything, including assigning an agent.
  * The task must belong to the job named in the URL (PyFarm ignored the job, §11.14).
@@ -15,7 +17,7 @@
  */
 import type { UpdateTaskBody } from '../../api/schemas/tasks.js';
 import { WorkState, type WorkStateValue } from '../../core/enums.js';
-import { ForbiddenError, NotFoundError, ValidationError } from '../../core/errors.js';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../core/errors.js';
 import { findAgent, type Agent } from '../../db/agents/agent.repository.js';
 import { findTaskContext, type TaskContext } from '../../db/tasks/job-tasks.repository.js';
 import type { Task } from '../../db/tasks/task.repository.js';
@@ -87,6 +89,12 @@ export async function reportTask(
     const context = await getJobTask(trx, segment, taskId);
     const { task, job } = context;
     authorise(principal, context, body);
+    if (body.attempt !== undefined && body.attempt !== task.attempts) {
+      throw new ConflictError(
+        `task ${task.id} is at attempt ${task.attempts}; this report is about attempt ${body.attempt}`,
+        { entity: 'task' },
+      );
+    }
     const finalState = change.state === undefined ? task.state : change.state;
     if (finalState === WorkState.values.DONE && body.progress !== undefined && body.progress !== 1) {
       throw new ValidationError(`progress: a done task has progress 1 (got ${body.progress})`, {
@@ -126,11 +134,24 @@ function taskChangeOf(body: UpdateTaskBody): TaskChange {
   if (body.state !== undefined) change.state = storedState(body.state);
   if (body.progress !== undefined) change.progress = body.progress;
   if (body.last_error !== undefined) change.lastError = body.last_error;
-  if (body.time_started !== undefined) change.timeStarted = 'now';
+  if (body.time_started !== undefined) change.timeStarted = startTime(body.time_started);
   if (body.agent_id !== undefined) change.agentId = body.agent_id?.toLowerCase() ?? null;
   if (body.priority !== undefined) change.priority = body.priority;
   if (body.hidden !== undefined) change.hidden = body.hidden;
   return change;
+}
+
+/** "now", or an ISO-8601 time (a journaled report delivered late carries the real start). */
+function startTime(value: string): 'now' | number {
+  if (value === 'now') return 'now';
+  const ms = Date.parse(value);
+  if (!Number.isFinite(ms) || ms < 0) {
+    throw new ValidationError(`time_started: ${JSON.stringify(value)} is not a valid time`, {
+      field: 'time_started',
+      value,
+    });
+  }
+  return ms;
 }
 
 /** "queued" is stored as NULL; the other names and PyFarm's integers map to WorkState values. */
@@ -145,13 +166,14 @@ function authorise(principal: Principal, context: TaskContext, body: UpdateTaskB
   if (ownsJob(principal, job)) OWNER_FIELDS.forEach((f) => allowed.add(f));
   if (speaksFor(principal, context.agent)) AGENT_FIELDS.forEach((f) => allowed.add(f));
   if (allowed.size === 0) {
-    throw new ForbiddenError(
-      principal.roles.has('agent')
-        ? `task ${task.id} is not held by an agent registered with this token`
-        : `task ${task.id} belongs to a job of another user`,
-    );
+    if (principal.roles.has('agent')) {
+      throw new ConflictError(`task ${task.id} is not held by an agent registered with this token`, {
+        entity: 'task',
+      });
+    }
+    throw new ForbiddenError(`task ${task.id} belongs to a job of another user`);
   }
-  const refused = Object.keys(body).filter((key) => !allowed.has(key));
+  const refused = Object.keys(body).filter((key) => key !== 'attempt' && !allowed.has(key));
   if (refused.length > 0) {
     throw new ForbiddenError(`you may not set ${refused.join(', ')} on task ${task.id}`);
   }
