@@ -150,7 +150,12 @@ describe(`jobs API fuzzing on ${dialect}`, () => {
         state: fc.oneof(fc.constantFrom('queued', 'running', 'done', 'failed', 'paused', 105), scalar),
         progress: fc.oneof(fc.double({ min: 0, max: 1, noNaN: true }), scalar),
         last_error: fc.oneof(text, fc.constant(null)),
-        time_started: fc.oneof(fc.constant('now'), scalar),
+        time_started: fc.oneof(
+          fc.constant('now'),
+          fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
+          scalar,
+        ),
+        attempt: fc.oneof(fc.integer({ min: 0, max: 3 }), scalar),
         agent_id: fc.oneof(fc.constant(null), fc.uuid(), text),
         priority: fc.oneof(fc.integer({ min: -1000, max: 1000 }), scalar),
         hidden: fc.oneof(fc.boolean(), scalar),
