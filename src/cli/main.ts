@@ -8,6 +8,7 @@ import { tablesCommand } from './commands/tables.js';
 import { exitCodeFor } from './errors.js';
 import { processIO, type CliIO } from './io.js';
 import { nodesetCommand } from './commands/nodeset.js';
+import { execCommand } from './commands/exec.js';
 import { buildProgram, type CommandModule } from './program.js';
 
 // One command module per line (merge-friendly), in the order `drover --help` lists them.
@@ -17,6 +18,7 @@ const modules: readonly CommandModule[] = [
   tablesCommand,
   configCommands,
   nodesetCommand,
+  execCommand,
 ];
 
 export async function main(argv: readonly string[], io: CliIO = processIO()): Promise<number> {

@@ -45,9 +45,21 @@ export type {
 export { processTransport, runProcess, type SpawnCommand, type ProcessTransportSpec } from './transports/process-transport.js';
 export { execTransport } from './transports/exec-transport.js';
 export { sshTransport } from './transports/ssh-transport.js';
+export { agentTransport, basicAuthorization, AGENT_FAILURE_RC, type AgentTransportOptions } from './agent/agent-transport.js';
+export {
+  MasterAgentDirectory,
+  MasterAgentDirectoryError,
+  staticAgentDirectory,
+  agentApiUrl,
+  type AgentDirectory,
+  type AgentEndpoint,
+  type AgentRecord,
+} from './agent/agent-directory.js';
+export { serveExec, type ExecServiceOptions } from './agent/exec-service.js';
 export { Topology, shortHostname } from './tree/topology.js';
 export { Router } from './tree/router.js';
-export { runGateway, type GatewayOptions } from './tree/gateway.js';
+export { runGateway, relayEvents, type GatewayOptions } from './tree/gateway.js';
+export { GATEWAY_FAILURE_RC } from './tree/gateway-client.js';
 export {
   ExecError,
   CommandTemplateError,

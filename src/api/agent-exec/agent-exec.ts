@@ -23,6 +23,7 @@ const Node = Type.String({ minLength: 1, description: 'node (agent host) name' }
 
 export const ExecForward = Type.Object(
   {
+    gateway: Type.String({ minLength: 1, description: "this agent's name in the topology" }),
     nodes: Type.String({ minLength: 1, description: 'the target nodes, as a folded node set' }),
     agents: Type.Record(Type.String(), Type.String({ description: 'agent API base URL' }), {
       description: 'where to reach each node this gateway may contact (targets and further gateways)',

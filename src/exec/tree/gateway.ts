@@ -7,7 +7,7 @@ import { NodeSet } from '../../nodeset/index.js';
 import { TopologyError } from '../errors.js';
 import { Task } from '../task.js';
 import type { Transport } from '../transport.js';
-import type { Worker } from '../worker.js';
+import type { Worker, WorkerEventHandler } from '../worker.js';
 import {
   encodeGatewayEvent,
   NdjsonDecoder,
@@ -49,6 +49,23 @@ class MessageReader {
   }
 }
 
+/**
+ * A handler that streams every node event of a forwarding task back to the caller; output is not kept
+ * in the task, it goes straight back.
+ */
+export function relayEvents(emit: (event: GatewayEvent) => void, task: Task): WorkerEventHandler {
+  task.setDefault('stdout_msgtree', false);
+  task.setDefault('stderr_msgtree', false);
+  return {
+    pickup: (_w, node) => emit({ event: 'pickup', node }),
+    read: (_w, node, stream, line) => emit({ event: 'line', node, stream, data: line.toString('base64') }),
+    hangup: (_w, node, rc) => emit({ event: 'exit', node, rc }),
+    close: (worker) => {
+      for (const node of worker.iterKeysTimeout()) emit({ event: 'timeout', node });
+    },
+  };
+}
+
 function taskFor(request: GatewayRequest, options: GatewayOptions): { task: Task; worker: Worker } {
   const transport = options.transports[request.transport];
   if (!transport) throw new TopologyError(`gateway ${options.name} cannot use the ${request.transport} transport`);
@@ -61,19 +78,7 @@ function taskFor(request: GatewayRequest, options: GatewayOptions): { task: Task
       if (!(error instanceof TopologyError)) throw error;
     }
   }
-  const emit = (event: GatewayEvent): void => options.write(encodeGatewayEvent(event));
-  const handler = {
-    pickup: (_w: Worker, node: string) => emit({ event: 'pickup', node }),
-    read: (_w: Worker, node: string, stream: 'stdout' | 'stderr', line: Buffer) =>
-      emit({ event: 'line', node, stream, data: line.toString('base64') }),
-    hangup: (_w: Worker, node: string, rc: number) => emit({ event: 'exit', node, rc }),
-    close: (worker: Worker) => {
-      for (const node of worker.iterKeysTimeout()) emit({ event: 'timeout', node });
-    },
-  };
-  // Output goes straight back: nothing needs to be kept here.
-  task.setDefault('stdout_msgtree', false);
-  task.setDefault('stderr_msgtree', false);
+  const handler = relayEvents((event) => options.write(encodeGatewayEvent(event)), task);
   const nodes = NodeSet.parse(request.nodes);
   const common = { handler, timeout: request.timeout, stderr: request.stderr, stdin: request.stdin };
   const { action } = request;
