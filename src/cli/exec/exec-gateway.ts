@@ -7,11 +7,16 @@ import { execTransport, runGateway, shortHostname, sshTransport } from '../../ex
 import type { CliIO } from '../io.js';
 import type { ExecOptions } from './exec-options.js';
 
-export function runGatewayCommand(options: ExecOptions, io: CliIO): Promise<number> {
-  return runGateway({
-    name: options.gatewayName ?? shortHostname(),
-    input: io.stdin,
-    write: (text) => io.stdout.write(text),
-    transports: { exec: execTransport, ssh: sshTransport },
-  });
+export async function runGatewayCommand(options: ExecOptions, io: CliIO): Promise<number> {
+  try {
+    return await runGateway({
+      name: options.gatewayName ?? shortHostname(),
+      input: io.stdin,
+      write: (text) => io.stdout.write(text),
+      transports: { exec: execTransport, ssh: sshTransport },
+    });
+  } finally {
+    // The caller may keep our input open; the work is done, so stop reading it and let the process end.
+    (io.stdin as { destroy?: () => void }).destroy?.();
+  }
 }

@@ -135,13 +135,15 @@ function runGatewayProcess(
       }
       try {
         for (const event of decoder.push(chunk)) sink.event(event);
+        // The gateway is done: close its input so that it can exit even if ours is still open.
+        if (decoder.finished) handle.endInput();
       } catch (error) {
         failure ??= error as Error;
         handle.kill();
       }
     },
     end(result) {
-      const tail = stderrLines.join('').trim().split('\n').pop();
+      const tail = stderrLines.join('').trim().split('\n').slice(-12).join(' | ');
       if (failure) sink.end(failure);
       else if (result.kind === 'failed') sink.end(result.error);
       else if (!decoder.finished) {
