@@ -14,8 +14,7 @@
  */
 import Type, { type Static } from 'typebox';
 
-export const EXEC_PATH = '/exec';
-export const EXEC_CONTENT_TYPE = 'application/x-ndjson';
+export { EXEC_CONTENT_TYPE, EXEC_DISABLED_MESSAGE, EXEC_PATH } from './constants.js';
 
 const Stream = Type.Union([Type.Literal('stdout'), Type.Literal('stderr')]);
 const Base64 = Type.String({ contentEncoding: 'base64', description: 'bytes, base64-encoded' });
@@ -60,6 +59,3 @@ export const ExecEvent = Type.Union([
   Type.Object({ event: Type.Literal('end') }),
 ]);
 export type ExecEvent = Static<typeof ExecEvent>;
-
-/** Why an agent refuses remote execution (403). */
-export const EXEC_DISABLED_MESSAGE = 'remote execution is disabled on this agent (agent_remote_exec: false)';

@@ -5,7 +5,8 @@
  */
 import { request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { EXEC_CONTENT_TYPE, EXEC_PATH, type ExecEvent, type ExecRequest } from '../../api/agent-exec/index.js';
+import { EXEC_CONTENT_TYPE, EXEC_PATH } from '../../api/agent-exec/constants.js';
+import type { ExecEvent, ExecRequest } from '../../api/agent-exec/index.js';
 import { GatewayEventDecoder } from '../tree/gateway-protocol.js';
 
 export interface ExecCallOptions {

@@ -6,8 +6,7 @@
  *                     error), ending with {"event":"end"}
  * The events are the agent endpoint's, so one decoder serves both kinds of gateways.
  */
-import { Compile } from 'typebox/compile';
-import { ExecEvent } from '../../api/agent-exec/index.js';
+import type { ExecEvent } from '../../api/agent-exec/index.js';
 import { ExecError } from '../errors.js';
 import type { Action } from '../action.js';
 
@@ -54,7 +53,39 @@ export interface GatewayRequest {
   routes: [string, string][];
 }
 
-const checkEvent = Compile(ExecEvent);
+const STREAMS = new Set(['stdout', 'stderr']);
+
+function optionalNode(e: Record<string, unknown>): boolean {
+  return e.node === undefined || (typeof e.node === 'string' && e.node.length > 0);
+}
+
+/**
+ * Whether `value` is an ExecEvent. Written out instead of compiled from the TypeBox schema: loading
+ * TypeBox costs most of a second at start-up; gateway-protocol.test.ts checks both agree.
+ */
+export function isExecEvent(value: unknown): value is ExecEvent {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const e = value as Record<string, unknown>;
+  const node = typeof e.node === 'string' && e.node.length > 0;
+  switch (e.event) {
+    case 'output':
+      return STREAMS.has(e.stream as string) && typeof e.data === 'string';
+    case 'pickup':
+      return node;
+    case 'line':
+      return node && STREAMS.has(e.stream as string) && typeof e.data === 'string';
+    case 'exit':
+      return optionalNode(e) && Number.isInteger(e.rc) && (e.rc as number) >= 0;
+    case 'timeout':
+      return optionalNode(e);
+    case 'error':
+      return optionalNode(e) && typeof e.message === 'string';
+    case 'end':
+      return true;
+    default:
+      return false;
+  }
+}
 
 export function encodeGatewayRequest(request: GatewayRequest): string {
   return `${JSON.stringify(request)}\n`;
@@ -103,7 +134,7 @@ export class GatewayEventDecoder {
   push(chunk: Buffer | string): GatewayEvent[] {
     const events: GatewayEvent[] = [];
     for (const value of this.lines.push(chunk)) {
-      if (!checkEvent.Check(value)) {
+      if (!isExecEvent(value)) {
         throw new GatewayProtocolError('the gateway sent an unknown event', JSON.stringify(value).slice(0, 200));
       }
       if (value.event === 'end') this.finished = true;
