@@ -3,7 +3,6 @@
  * optparse rules (options stop at the command, `-c` lets them follow files) that commander cannot
  * express, so commander only routes the words here and src/cli/exec parses them as clush does.
  */
-import { runExec } from '../exec/exec-command.js';
 import { CliExit, type CliIO } from '../io.js';
 import type { CommandModule } from '../program.js';
 
@@ -18,6 +17,7 @@ export const execCommand: CommandModule = {
       .passThroughOptions()
       .argument('[args...]')
       .action(async (args: string[]) => {
+        const { runExec } = await import('../exec/exec-command.js');
         const code = await runExec(args, io);
         if (code !== 0) throw new CliExit(code);
       });
