@@ -17,7 +17,7 @@ import Type, { type Static } from 'typebox';
 export { EXEC_CONTENT_TYPE, EXEC_DISABLED_MESSAGE, EXEC_PATH } from './constants.js';
 
 const Stream = Type.Union([Type.Literal('stdout'), Type.Literal('stderr')]);
-const Base64 = Type.String({ contentEncoding: 'base64', description: 'bytes, base64-encoded' });
+const Base64 = Type.String({ description: 'bytes, base64-encoded' });
 const Node = Type.String({ minLength: 1, description: 'node (agent host) name' });
 
 export const ExecForward = Type.Object(
@@ -27,11 +27,11 @@ export const ExecForward = Type.Object(
     agents: Type.Record(Type.String(), Type.String({ description: 'agent API base URL' }), {
       description: 'where to reach each node this gateway may contact (targets and further gateways)',
     }),
-    routes: Type.Array(Type.Tuple([Type.String(), Type.String()]), {
+    routes: Type.Array(Type.Array(Type.String(), { minItems: 2, maxItems: 2 }), {
       description: 'the topology routes, `[sources, destinations]` node sets, for further hops',
     }),
     fanout: Type.Optional(Type.Integer({ minimum: 1 })),
-    connect_timeout: Type.Optional(Type.Number({ exclusiveMinimum: 0 })),
+    connect_timeout: Type.Optional(Type.Number({ minimum: 0.001 })),
   },
   { additionalProperties: false },
 );
@@ -40,9 +40,9 @@ export type ExecForward = Static<typeof ExecForward>;
 export const ExecRequest = Type.Object(
   {
     command: Type.String({ description: 'run by /bin/sh -c on the agent (or on every forwarded node)' }),
-    timeout: Type.Optional(Type.Number({ exclusiveMinimum: 0, description: 'seconds before the command is killed' })),
+    timeout: Type.Optional(Type.Number({ minimum: 0.001, description: 'seconds before the command is killed' })),
     stderr: Type.Optional(Type.Boolean({ description: 'keep stderr apart (default true); false merges it into stdout' })),
-    input: Type.Optional(Type.String({ contentEncoding: 'base64', description: 'standard input, base64' })),
+    input: Type.Optional(Type.String({ description: 'standard input, base64' })),
     forward: Type.Optional(ExecForward),
   },
   { additionalProperties: false },

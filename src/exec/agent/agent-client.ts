@@ -45,7 +45,8 @@ export function callExec(baseUrl: string, body: ExecRequest, options: ExecCallOp
   const headers: Record<string, string | number> = {
     'content-type': 'application/json',
     'content-length': payload.length,
-    accept: EXEC_CONTENT_TYPE,
+    // The agent's API answers JSON (errors) or, here, NDJSON.
+    accept: `${EXEC_CONTENT_TYPE}, application/json`,
   };
   if (options.authorization) headers.authorization = options.authorization;
   let ended = false;

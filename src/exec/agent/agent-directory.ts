@@ -6,6 +6,7 @@
  * `@state:online`, `@all`).
  */
 import type { FarmAgent } from '../../nodeset/index.js';
+import { ExecError } from '../errors.js';
 
 export interface AgentEndpoint {
   /** Base of the agent's API, e.g. `http://10.0.0.7:50000/api/v1`. */
@@ -52,13 +53,15 @@ export interface MasterDirectoryOptions {
   cacheTtlMs?: number;
 }
 
-export class MasterAgentDirectoryError extends Error {
+/** The master could not be asked for its agents (unreachable, refused); `status` when it answered. */
+export class MasterAgentDirectoryError extends ExecError {
+  readonly code = 'master_directory';
+
   constructor(
     readonly status: number | undefined,
     message: string,
   ) {
     super(message);
-    this.name = 'MasterAgentDirectoryError';
   }
 }
 

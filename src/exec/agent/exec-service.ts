@@ -74,7 +74,9 @@ async function forward(body: ExecRequest, emit: (event: ExecEvent) => void, opti
   });
   if (forward.routes.length > 0) {
     try {
-      task.topology = Topology.fromRoutes(forward.routes, forward.gateway);
+      // The schema holds each route to exactly two node sets.
+      const routes = forward.routes.map(([src, dst]) => [src!, dst!] as const);
+      task.topology = Topology.fromRoutes(routes, forward.gateway);
     } catch (error) {
       // The last gateway level reaches its targets directly.
       if (!(error instanceof TopologyError)) throw error;
