@@ -34,16 +34,24 @@ function timeCommand(argv: string[]): Promise<Run> {
     let stdout = '';
     child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
     child.on('error', reject);
-    child.on('close', (code) => resolve({ seconds: (performance.now() - started) / 1000, stdout, code: code ?? -1 }));
+    child.on('close', (code) =>
+      resolve({ seconds: (performance.now() - started) / 1000, stdout, code: code ?? -1 }),
+    );
     child.stdin.end();
   });
 }
 
-const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-const fmt = (values: number[]): string => `${median(values).toFixed(2)} s [${values.map((v) => v.toFixed(2)).join(' ')}]`;
+const median = (values: number[]): number =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const fmt = (values: number[]): string =>
+  `${median(values).toFixed(2)} s [${values.map((v) => v.toFixed(2)).join(' ')}]`;
 
 console.log(`exec of true on ${NODES} (1000 nodes), ${runs} runs per side, interleaved`);
-console.log(`machine: ${cpus().length} cpus, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}\n`);
+console.log(
+  `machine: ${cpus().length} cpus, load average ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}\n`,
+);
 
 const rows: [string, string, string, string][] = [];
 for (const fanout of FANOUTS) {
@@ -55,7 +63,18 @@ for (const fanout of FANOUTS) {
     for (const who of order) {
       const argv =
         who === 'drover'
-          ? [process.execPath, join(root, 'bin/drover.js'), 'exec', '-R', 'exec', '-w', NODES, '-f', String(fanout), 'true']
+          ? [
+              process.execPath,
+              join(root, 'bin/drover.js'),
+              'exec',
+              '-R',
+              'exec',
+              '-w',
+              NODES,
+              '-f',
+              String(fanout),
+              'true',
+            ]
           : ['/usr/bin/clush', '-R', 'exec', '-w', NODES, '-f', String(fanout), 'true'];
       const run = await timeCommand(argv);
       if (run.code !== 0) throw new Error(`${argv.join(' ')} exited ${run.code}`);
@@ -64,14 +83,19 @@ for (const fanout of FANOUTS) {
   }
   const ratio = median(clush) / median(drover);
   rows.push([`fanout ${fanout}`, fmt(drover), fmt(clush), `${ratio.toFixed(2)}x`]);
-  console.log(`fanout ${fanout}: drover ${fmt(drover)}  clush ${fmt(clush)}  clush/drover ${ratio.toFixed(2)}x`);
+  console.log(
+    `fanout ${fanout}: drover ${fmt(drover)}  clush ${fmt(clush)}  clush/drover ${ratio.toFixed(2)}x`,
+  );
 }
 
 console.log('\nlibrary call (Task in-process, start-up excluded):');
 for (const fanout of FANOUTS) {
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
-    const task = new Task({ info: { fanout }, defaults: { distant_worker: execTransport, stdout_msgtree: false, stderr: true } });
+    const task = new Task({
+      info: { fanout },
+      defaults: { distant_worker: execTransport, stdout_msgtree: false, stderr: true },
+    });
     const started = performance.now();
     task.shell('true', { nodes: NODES }).setWriteEof();
     await task.run();

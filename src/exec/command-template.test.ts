@@ -12,21 +12,53 @@ const CASES: [string, string | null, string | null][] = [
   ['echo %%h', 'echo %h', null],
   ['echo %h1', null, "'h1' is not a valid pattern, use '%%' to escape '%'"],
   ['echo %hello', null, "'hello' is not a valid pattern, use '%%' to escape '%'"],
-  ['echo %', null, "Invalid placeholder in string: line 1, col 6 is not a valid pattern, use '%%' to escape '%'"],
+  [
+    'echo %',
+    null,
+    "Invalid placeholder in string: line 1, col 6 is not a valid pattern, use '%%' to escape '%'",
+  ],
   ['a%', null, "Invalid placeholder in string: line 1, col 2 is not a valid pattern, use '%%' to escape '%'"],
-  ['echo 50%', null, "Invalid placeholder in string: line 1, col 8 is not a valid pattern, use '%%' to escape '%'"],
+  [
+    'echo 50%',
+    null,
+    "Invalid placeholder in string: line 1, col 8 is not a valid pattern, use '%%' to escape '%'",
+  ],
   ['x\ny %q', null, "'q' is not a valid pattern, use '%%' to escape '%'"],
-  ['x\ny %', null, "Invalid placeholder in string: line 2, col 3 is not a valid pattern, use '%%' to escape '%'"],
-  ['a\r\nb %', null, "Invalid placeholder in string: line 2, col 3 is not a valid pattern, use '%%' to escape '%'"],
-  ['a\n\nb %1', null, "Invalid placeholder in string: line 3, col 3 is not a valid pattern, use '%%' to escape '%'"],
+  [
+    'x\ny %',
+    null,
+    "Invalid placeholder in string: line 2, col 3 is not a valid pattern, use '%%' to escape '%'",
+  ],
+  [
+    'a\r\nb %',
+    null,
+    "Invalid placeholder in string: line 2, col 3 is not a valid pattern, use '%%' to escape '%'",
+  ],
+  [
+    'a\n\nb %1',
+    null,
+    "Invalid placeholder in string: line 3, col 3 is not a valid pattern, use '%%' to escape '%'",
+  ],
   ['echo %H', null, "'H' is not a valid pattern, use '%%' to escape '%'"],
-  ['echo %{h', null, "Invalid placeholder in string: line 1, col 6 is not a valid pattern, use '%%' to escape '%'"],
-  ['echo %{}', null, "Invalid placeholder in string: line 1, col 6 is not a valid pattern, use '%%' to escape '%'"],
+  [
+    'echo %{h',
+    null,
+    "Invalid placeholder in string: line 1, col 6 is not a valid pattern, use '%%' to escape '%'",
+  ],
+  [
+    'echo %{}',
+    null,
+    "Invalid placeholder in string: line 1, col 6 is not a valid pattern, use '%%' to escape '%'",
+  ],
   ['%%%h%%', '%node7%', null],
   ['%_x', null, "'_x' is not a valid pattern, use '%%' to escape '%'"],
   ['tab\t%n', 'tab\t3', null],
   ['%{rank}', '3', null],
-  ['a\n%', null, "Invalid placeholder in string: line 2, col 1 is not a valid pattern, use '%%' to escape '%'"],
+  [
+    'a\n%',
+    null,
+    "Invalid placeholder in string: line 2, col 1 is not a valid pattern, use '%%' to escape '%'",
+  ],
 ];
 
 describe('CommandTemplate', () => {

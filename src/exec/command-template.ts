@@ -21,13 +21,17 @@ const VARIABLES: Record<string, 'node' | 'rank'> = {
   rank: 'rank',
 };
 
+/** What str.splitlines() breaks on (\x1c-\x1e, the file/group/record separators, included). */
+// eslint-disable-next-line no-control-regex
+const LINE_BREAKS = /\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]/g;
+
 /** Python's "line L, col C" of an invalid placeholder; `index` is just after the `%`. */
 function position(text: string, index: number): string {
   const before = text.slice(0, index);
   // str.splitlines(keepends=True): a break ending the text still belongs to the last line.
   let lineno = 1;
   let lineStart = 0;
-  for (const match of before.matchAll(/\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]/g)) {
+  for (const match of before.matchAll(LINE_BREAKS)) {
     const end = match.index + match[0].length;
     if (end < before.length) {
       lineno += 1;
@@ -62,7 +66,8 @@ export class CommandTemplate {
       if (escaped) literal += '%';
       else {
         const name = named ?? braced;
-        if (name === undefined) throw new CommandTemplateError(text, `Invalid placeholder in string: ${position(text, next + 1)}`);
+        if (name === undefined)
+          throw new CommandTemplateError(text, `Invalid placeholder in string: ${position(text, next + 1)}`);
         const variable = VARIABLES[name];
         if (!variable) throw new CommandTemplateError(text, `'${name}'`);
         if (literal) parts.push(literal);

@@ -22,7 +22,14 @@
  * Transports implement one interface (`Transport`, transport.ts); processTransport() turns a
  * `buildCommand(request)` into one. See docs/exec.md.
  */
-export { Task, type TaskInfo, type TaskDefaults, type ShellOptions, type CopyOptions, type Gathered } from './task.js';
+export {
+  Task,
+  type TaskInfo,
+  type TaskDefaults,
+  type ShellOptions,
+  type CopyOptions,
+  type Gathered,
+} from './task.js';
 export { Worker, type WorkerOptions, type WorkerEventHandler, type GatheredNodes } from './worker.js';
 export { DistantWorker } from './distant-worker.js';
 export { TreeWorker } from './tree/tree-worker.js';
@@ -42,10 +49,20 @@ export type {
   InfoReader,
   GatewaySink,
 } from './transport.js';
-export { processTransport, runProcess, type SpawnCommand, type ProcessTransportSpec } from './transports/process-transport.js';
+export {
+  processTransport,
+  runProcess,
+  type SpawnCommand,
+  type ProcessTransportSpec,
+} from './transports/process-transport.js';
 export { execTransport } from './transports/exec-transport.js';
 export { sshTransport } from './transports/ssh-transport.js';
-export { agentTransport, basicAuthorization, AGENT_FAILURE_RC, type AgentTransportOptions } from './agent/agent-transport.js';
+export {
+  agentTransport,
+  basicAuthorization,
+  AGENT_FAILURE_RC,
+  type AgentTransportOptions,
+} from './agent/agent-transport.js';
 export {
   MasterAgentDirectory,
   MasterAgentDirectoryError,

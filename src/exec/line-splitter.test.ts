@@ -35,22 +35,26 @@ describe('LineSplitter', () => {
 
   it('gives the same lines whatever the chunking (property)', () => {
     fc.assert(
-      fc.property(fc.string({ unit: fc.constantFrom('a', 'b', '\n', '\r', 'é') }), fc.array(fc.nat(20)), (text, cuts) => {
-        const bytes = Buffer.from(text, 'utf8').toString('latin1');
-        const chunks: string[] = [];
-        let rest = bytes;
-        for (const cut of cuts) {
-          chunks.push(rest.slice(0, cut));
-          rest = rest.slice(cut);
-        }
-        chunks.push(rest);
-        // Terminated lines lose their \r\n or \n; an unterminated last one comes as it is.
-        const parts = bytes.split('\n');
-        const last = parts.pop()!;
-        const expected = parts.map((l) => l.replace(/\r$/, ''));
-        if (last !== '') expected.push(last);
-        expect(split(chunks)).toEqual(expected);
-      }),
+      fc.property(
+        fc.string({ unit: fc.constantFrom('a', 'b', '\n', '\r', 'é') }),
+        fc.array(fc.nat(20)),
+        (text, cuts) => {
+          const bytes = Buffer.from(text, 'utf8').toString('latin1');
+          const chunks: string[] = [];
+          let rest = bytes;
+          for (const cut of cuts) {
+            chunks.push(rest.slice(0, cut));
+            rest = rest.slice(cut);
+          }
+          chunks.push(rest);
+          // Terminated lines lose their \r\n or \n; an unterminated last one comes as it is.
+          const parts = bytes.split('\n');
+          const last = parts.pop()!;
+          const expected = parts.map((l) => l.replace(/\r$/, ''));
+          if (last !== '') expected.push(last);
+          expect(split(chunks)).toEqual(expected);
+        },
+      ),
     );
   });
 });

@@ -7,7 +7,8 @@ function build(entries: [string, string[]][]): MsgTree<string> {
   return tree;
 }
 
-const walk = (tree: MsgTree<string>) => [...tree.walk()].map(({ message, keys }) => [message.toString(), keys]);
+const walk = (tree: MsgTree<string>) =>
+  [...tree.walk()].map(({ message, keys }) => [message.toString(), keys]);
 
 describe('MsgTree', () => {
   it('gathers keys with identical whole messages, not shared prefixes', () => {

@@ -108,7 +108,6 @@ export class NodeClient implements EngineClient {
     this.owner.clientClosed();
   }
 
-
   pause(): void {
     this.handle?.pause();
   }

@@ -22,7 +22,9 @@ interface Script {
 }
 
 /** A transport whose "commands" follow a script; it records how many ran at once. */
-function scripted(script: (request: RunRequest) => Script): Transport & { maxRunning: number; started: string[] } {
+function scripted(
+  script: (request: RunRequest) => Script,
+): Transport & { maxRunning: number; started: string[] } {
   let running = 0;
   const transport = {
     name: 'scripted',
@@ -46,7 +48,8 @@ function scripted(script: (request: RunRequest) => Script): Transport & { maxRun
         ? undefined
         : setTimeout(() => {
             for (const line of s.lines ?? []) sink.output('stdout', Buffer.from(`${line}\n`));
-            for (const line of s.stderr ?? []) sink.output(request.stderr ? 'stderr' : 'stdout', Buffer.from(`${line}\n`));
+            for (const line of s.stderr ?? [])
+              sink.output(request.stderr ? 'stderr' : 'stdout', Buffer.from(`${line}\n`));
             finish({ kind: 'exit', rc: s.rc ?? 0 });
           }, s.delay ?? 1);
       return {
@@ -111,7 +114,11 @@ describe('Task scheduling', () => {
 
 describe('Task events and results', () => {
   it('delivers start, pickup, read, hangup per node, then close once', async () => {
-    const transport = scripted((r) => ({ lines: [`out ${r.key}`], stderr: [`err ${r.key}`], rc: r.key === 'n2' ? 3 : 0 }));
+    const transport = scripted((r) => ({
+      lines: [`out ${r.key}`],
+      stderr: [`err ${r.key}`],
+      rc: r.key === 'n2' ? 3 : 0,
+    }));
     const task = taskWith(transport);
     const events: string[] = [];
     const handler: EventHandler = {
@@ -159,7 +166,10 @@ describe('Task events and results', () => {
   });
 
   it('applies command_timeout when the worker sets none; maxRetcode is undefined when all timed out', async () => {
-    const task = taskWith(scripted(() => ({ hang: true })), { command_timeout: 0.05 });
+    const task = taskWith(
+      scripted(() => ({ hang: true })),
+      { command_timeout: 0.05 },
+    );
     const worker = task.shell('x', { nodes: 'n[1-2]' });
     await task.run();
     expect(worker.numTimeout()).toBe(2);
@@ -207,12 +217,16 @@ describe('Task timers, ports, suspend, abort, failures', () => {
     const fired: string[] = [];
     task.timer(0.01, { timer: () => fired.push('once') });
     let ticks = 0;
-    task.timer(0.005, {
-      timer: (timer) => {
-        ticks += 1;
-        if (ticks === 3) timer.invalidate();
+    task.timer(
+      0.005,
+      {
+        timer: (timer) => {
+          ticks += 1;
+          if (ticks === 3) timer.invalidate();
+        },
       },
-    }, { interval: 0.005 });
+      { interval: 0.005 },
+    );
     await task.run();
     expect(fired).toEqual(['once']);
     expect(ticks).toBe(3);
@@ -346,7 +360,8 @@ describe('Task with real processes (exec transport)', () => {
     worker.write(Buffer.from('line two\n'));
     worker.setWriteEof();
     await task.run();
-    for (const node of ['n1', 'n2', 'n3']) expect(task.nodeBuffer(node).toString()).toBe(`line one\nline two\n${node}`);
+    for (const node of ['n1', 'n2', 'n3'])
+      expect(task.nodeBuffer(node).toString()).toBe(`line one\nline two\n${node}`);
   });
 
   it('kills the whole process group of a timed-out command', async () => {

@@ -155,7 +155,9 @@ export class Task implements WorkerHost {
     const action: Action = { kind: 'shell', command };
     const workerOptions = this.workerOptions(options);
     if (options.nodes === undefined) {
-      return this.schedule(new DistantWorker(NodeSet.fromNames([options.key ?? 'local']), action, localTransport, workerOptions));
+      return this.schedule(
+        new DistantWorker(NodeSet.fromNames([options.key ?? 'local']), action, localTransport, workerOptions),
+      );
     }
     const nodes = typeof options.nodes === 'string' ? NodeSet.parse(options.nodes) : options.nodes;
     if (options.remote === false) {
@@ -181,9 +183,20 @@ export class Task implements WorkerHost {
     } else {
       recursive = isDirectory(source);
     }
-    const action: Action = { kind: 'copy', source, dest, preserve: options.preserve ?? false, reverse, recursive };
+    const action: Action = {
+      kind: 'copy',
+      source,
+      dest,
+      preserve: options.preserve ?? false,
+      reverse,
+      recursive,
+    };
     const nodes = typeof options.nodes === 'string' ? NodeSet.parse(options.nodes) : options.nodes;
-    const workerOptions = this.workerOptions({ handler: options.handler, timeout: options.timeout, stderr: options.stderr });
+    const workerOptions = this.workerOptions({
+      handler: options.handler,
+      timeout: options.timeout,
+      stderr: options.stderr,
+    });
     return this.schedule(this.distantWorker(nodes, action, options.tree, workerOptions));
   }
 
@@ -197,7 +210,12 @@ export class Task implements WorkerHost {
     };
   }
 
-  private distantWorker(nodes: NodeSet, action: Action, tree: boolean | undefined, options: WorkerOptions): Worker {
+  private distantWorker(
+    nodes: NodeSet,
+    action: Action,
+    tree: boolean | undefined,
+    options: WorkerOptions,
+  ): Worker {
     const transport = this.defaultValues.distant_worker;
     if (tree === true && !this.topology) {
       throw new TaskError('tree mode required for distant shell command with unknown topology!');
@@ -217,7 +235,11 @@ export class Task implements WorkerHost {
   }
 
   /** A timer firing `handler.timer()` after `fire` seconds, then every `interval` seconds if given. */
-  timer(fire: number, handler: EventHandler, options: { interval?: number; autoclose?: boolean } = {}): Timer {
+  timer(
+    fire: number,
+    handler: EventHandler,
+    options: { interval?: number; autoclose?: boolean } = {},
+  ): Timer {
     const timer = new Timer(fire, handler, options.interval ?? -1, options.autoclose ?? false);
     this.engine.addTimer(timer);
     return timer;
@@ -337,7 +359,8 @@ export class Task implements WorkerHost {
 
   /** Return codes with their nodes, in the order the codes first came. */
   *iterRetcodes(matchKeys?: Iterable<string>): Generator<[number, string[]]> {
-    for (const [rc, sources] of this.results.byRc(this.matcher(matchKeys))) yield [rc, sources.map((s) => s.node)];
+    for (const [rc, sources] of this.results.byRc(this.matcher(matchKeys)))
+      yield [rc, sources.map((s) => s.node)];
   }
 
   numTimeout(): number {

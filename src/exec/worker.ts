@@ -203,7 +203,8 @@ export abstract class Worker {
 
   /** Each node with its return code. */
   *iterNodeRetcodes(): Generator<[string, number]> {
-    for (const [rc, sources] of this.task.results.byRc(this.mine())) for (const s of sources) yield [s.node, rc];
+    for (const [rc, sources] of this.task.results.byRc(this.mine()))
+      for (const s of sources) yield [s.node, rc];
   }
 
   /** The node's stdout buffer, or undefined when it printed nothing. */

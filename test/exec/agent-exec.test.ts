@@ -52,14 +52,22 @@ afterAll(async () => {
 
 const taskWith = (info: Record<string, unknown> = {}) => {
   const task = new Task({
-    defaults: { distant_worker: agentTransport({ directory: staticAgentDirectory(urls), authorization: AUTH }) },
+    defaults: {
+      distant_worker: agentTransport({ directory: staticAgentDirectory(urls), authorization: AUTH }),
+    },
   });
   for (const [key, value] of Object.entries(info)) task.setInfo(key, value as never);
   return task;
 };
 
 describe('agent transport against real agents', () => {
-  transportContract(() => ({ newTask: taskWith, nodes: 'a[1-3]', copies: false, killedRc: 137, mergeKeepsOrder: true }));
+  transportContract(() => ({
+    newTask: taskWith,
+    nodes: 'a[1-3]',
+    copies: false,
+    killedRc: 137,
+    mergeKeepsOrder: true,
+  }));
 
   it('an agent without agent_remote_exec refuses with 403: code 255 and the reason', async () => {
     const task = taskWith();
@@ -103,22 +111,36 @@ describe('drover exec -R agent with a master', () => {
         return;
       }
       const all = records();
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ agents: all, total: all.length, page: 1, per_page: 1000 }));
+      res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ agents: all, total: all.length, page: 1, per_page: 1000 }));
     });
     await new Promise<void>((resolve) => listing.listen(0, '127.0.0.1', resolve));
     masterUrl = `http://127.0.0.1:${(listing.address() as { port: number }).port}`;
   });
   afterAll(() => new Promise<void>((resolve) => listing.close(() => resolve())));
 
-  const env = () => ({ DROVER_MASTER: masterUrl, DROVER_TOKEN: 'master-token', DROVER_AGENT_PASSWORD: PASSWORD });
+  const env = () => ({
+    DROVER_MASTER: masterUrl,
+    DROVER_TOKEN: 'master-token',
+    DROVER_AGENT_PASSWORD: PASSWORD,
+  });
 
   it('runs on agents named by farm groups and gathers the output', async () => {
-    const result = await runCli(['exec', '-R', 'agent', '-w', '@tag:gpu', '-b', 'echo hello'], { env: env() });
-    expect(result).toEqual({ code: 0, stdout: '---------------\na[1-3] (3)\n---------------\nhello\n', stderr: '' });
+    const result = await runCli(['exec', '-R', 'agent', '-w', '@tag:gpu', '-b', 'echo hello'], {
+      env: env(),
+    });
+    expect(result).toEqual({
+      code: 0,
+      stdout: '---------------\na[1-3] (3)\n---------------\nhello\n',
+      stderr: '',
+    });
   });
 
   it('reports refusing and unknown agents like ssh failures, and -S returns 255', async () => {
-    const result = await runCli(['exec', '-R', 'agent', '-S', '-w', 'a1,locked,ghost', 'echo hi'], { env: env() });
+    const result = await runCli(['exec', '-R', 'agent', '-S', '-w', 'a1,locked,ghost', 'echo hi'], {
+      env: env(),
+    });
     expect(result.code).toBe(255);
     expect(result.stdout).toBe('a1: hi\n');
     expect(result.stderr.split('\n').sort()).toEqual([
@@ -133,8 +155,12 @@ describe('drover exec -R agent with a master', () => {
   it('says plainly when the master cannot be used', async () => {
     const noMaster = await runCli(['exec', '-R', 'agent', '-w', 'a1', 'true'], { env: {} });
     expect(noMaster.code).toBe(2);
-    expect(noMaster.stderr).toMatch(/clush: error: -R agent needs the master: --master URL \(or DROVER_MASTER\)\n$/);
-    const refused = await runCli(['exec', '-R', 'agent', '-w', '@tag:gpu', 'true'], { env: { ...env(), DROVER_TOKEN: 'bad' } });
+    expect(noMaster.stderr).toMatch(
+      /clush: error: -R agent needs the master: --master URL \(or DROVER_MASTER\)\n$/,
+    );
+    const refused = await runCli(['exec', '-R', 'agent', '-w', '@tag:gpu', 'true'], {
+      env: { ...env(), DROVER_TOKEN: 'bad' },
+    });
     expect(refused).toEqual({
       code: 1,
       stdout: '',

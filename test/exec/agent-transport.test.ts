@@ -3,7 +3,13 @@
  * loopback, plus what only agents do: credentials, the remote-exec switch, unknown agents.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { agentTransport, basicAuthorization, staticAgentDirectory, Task, AGENT_FAILURE_RC } from '../../src/exec/index.js';
+import {
+  agentTransport,
+  basicAuthorization,
+  staticAgentDirectory,
+  Task,
+  AGENT_FAILURE_RC,
+} from '../../src/exec/index.js';
 import { startTestAgent, type TestAgent } from './support/test-agent.js';
 import { transportContract } from './transport-contract.js';
 
@@ -20,7 +26,9 @@ describe('agent transport', () => {
   });
 
   const taskFor = (urls: Record<string, string>, authorization = basicAuthorization('agent', 'secret')) =>
-    new Task({ defaults: { distant_worker: agentTransport({ directory: staticAgentDirectory(urls), authorization }) } });
+    new Task({
+      defaults: { distant_worker: agentTransport({ directory: staticAgentDirectory(urls), authorization }) },
+    });
 
   transportContract(() => ({
     newTask: (info) => {
@@ -40,7 +48,9 @@ describe('agent transport', () => {
     await task.run();
     expect(task.nodeRetcode('on')).toBe(0);
     expect(task.nodeRetcode('off')).toBe(AGENT_FAILURE_RC);
-    expect(task.nodeError('off').toString()).toBe('agent off: refused: 403 remote execution is disabled on this agent (agent_remote_exec: false)');
+    expect(task.nodeError('off').toString()).toBe(
+      'agent off: refused: 403 remote execution is disabled on this agent (agent_remote_exec: false)',
+    );
     expect(task.nodeError('ghost').toString()).toBe('agent ghost: no such agent in the farm');
 
     const wrong = taskFor({ on: agent.url }, basicAuthorization('agent', 'wrong'));

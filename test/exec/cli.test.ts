@@ -34,18 +34,32 @@ describe('drover exec', () => {
   it('fans out through the gateways of a topology file', { timeout: 60_000 }, async () => {
     const topology = join(dir, 'topology.conf');
     writeFileSync(topology, `[routes]\n${shortHostname()}: gw[1-2]\ngw[1-2]: n[1-10]\n`);
-    const result = await runCli(['exec', '-R', 'exec', '--topology', topology, '-v', '-w', 'n[1-10]', '-b', 'echo %h | cut -c1'], {
-      env: { DROVER_GATEWAY_COMMAND: GATEWAY_COMMAND },
-    });
+    const result = await runCli(
+      ['exec', '-R', 'exec', '--topology', topology, '-v', '-w', 'n[1-10]', '-b', 'echo %h | cut -c1'],
+      {
+        env: { DROVER_GATEWAY_COMMAND: GATEWAY_COMMAND },
+      },
+    );
     expect(result.code).toBe(0);
     expect(result.stdout.endsWith('---------------\nn[1-10] (10)\n---------------\nn\n')).toBe(true);
     expect(result.stderr).toMatch(/^clush: enabling tree topology \(2 gateways\)\n/);
   });
 
-  it('writes each node\'s output to --outdir and --errdir', async () => {
+  it("writes each node's output to --outdir and --errdir", async () => {
     const out = join(dir, 'out');
     const err = join(dir, 'err');
-    const result = await runCli(['exec', '-R', 'exec', '-w', 'n[1-2]', '--outdir', out, '--errdir', err, 'echo o%n; echo e%n >&2']);
+    const result = await runCli([
+      'exec',
+      '-R',
+      'exec',
+      '-w',
+      'n[1-2]',
+      '--outdir',
+      out,
+      '--errdir',
+      err,
+      'echo o%n; echo e%n >&2',
+    ]);
     expect(result.code).toBe(0);
     expect(readFileSync(join(out, 'n2'), 'utf8')).toBe('o1\n');
     expect(readFileSync(join(err, 'n1'), 'utf8')).toBe('e0\n');
@@ -67,25 +81,74 @@ describe('drover exec', () => {
     writeFileSync(source, 'data\n');
     const remote = join(dir, 'remote');
     mkdirSync(remote);
-    const copy = await runCli(['exec', '-R', 'exec', '-w', 'n[1-2]', '-v', '--copy', source, '--dest', join(remote, 'copy.%h')]);
+    const copy = await runCli([
+      'exec',
+      '-R',
+      'exec',
+      '-w',
+      'n[1-2]',
+      '-v',
+      '--copy',
+      source,
+      '--dest',
+      join(remote, 'copy.%h'),
+    ]);
     expect(copy.code).toBe(0);
     expect(copy.stdout).toBe(`\`${source}' -> n[1-2]:\`${join(remote, 'copy.%h')}'\n`);
     expect(readFileSync(join(remote, 'copy.n2'), 'utf8')).toBe('data\n');
     const back = join(dir, 'back');
     mkdirSync(back);
-    const rcopy = await runCli(['exec', '-R', 'exec', '-w', 'n[1-2]', '--rcopy', join(remote, 'copy.%h'), '--dest', back]);
+    const rcopy = await runCli([
+      'exec',
+      '-R',
+      'exec',
+      '-w',
+      'n[1-2]',
+      '--rcopy',
+      join(remote, 'copy.%h'),
+      '--dest',
+      back,
+    ]);
     expect(rcopy.code).toBe(0);
     expect(readFileSync(join(back, 'copy.n1.n1'), 'utf8')).toBe('data\n');
     const missing = await runCli(['exec', '-R', 'exec', '-w', 'n1', '--copy', join(dir, 'nope')]);
-    expect(missing).toEqual({ code: 1, stdout: '', stderr: `ERROR: file "${join(dir, 'nope')}" not found\n` });
+    expect(missing).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: `ERROR: file "${join(dir, 'nope')}" not found\n`,
+    });
     expect(existsSync(join(dir, 'nope'))).toBe(false);
   });
 
   it('regroups node sets in headers with -r', async () => {
     // As clush: the groups of the chosen source (-s), prefixed unless -G.
-    const regrouped = await runCli(['exec', '-R', 'exec', '--groupsconf', GROUPS_CONF, '-s', 'roles', '-w', '@roles:io', '-br', 'echo same']);
+    const regrouped = await runCli([
+      'exec',
+      '-R',
+      'exec',
+      '--groupsconf',
+      GROUPS_CONF,
+      '-s',
+      'roles',
+      '-w',
+      '@roles:io',
+      '-br',
+      'echo same',
+    ]);
     expect(regrouped.stdout).toBe('---------------\n@roles:io (3)\n---------------\nsame\n');
-    const bare = await runCli(['exec', '-R', 'exec', '--groupsconf', GROUPS_CONF, '-s', 'roles', '-w', '@roles:io', '-brG', 'echo same']);
+    const bare = await runCli([
+      'exec',
+      '-R',
+      'exec',
+      '--groupsconf',
+      GROUPS_CONF,
+      '-s',
+      'roles',
+      '-w',
+      '@roles:io',
+      '-brG',
+      'echo same',
+    ]);
     expect(bare.stdout).toBe('---------------\n@io (3)\n---------------\nsame\n');
   });
 

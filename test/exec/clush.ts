@@ -20,7 +20,12 @@ export function requireClush(): void {
 }
 
 /** The environment both implementations run with: no colors forced, a fixed hash seed. */
-export const DIFF_ENV: NodeJS.ProcessEnv = { PATH: '/usr/bin:/bin', LANG: 'C.UTF-8', PYTHONHASHSEED: '0', HOME: '/nonexistent' };
+export const DIFF_ENV: NodeJS.ProcessEnv = {
+  PATH: '/usr/bin:/bin',
+  LANG: 'C.UTF-8',
+  PYTHONHASHSEED: '0',
+  HOME: '/nonexistent',
+};
 
 export function runClush(args: readonly string[], stdin = ''): Promise<CliResult> {
   return new Promise((resolve, reject) => {
@@ -40,7 +45,10 @@ export function runClush(args: readonly string[], stdin = ''): Promise<CliResult
  * What can be compared: the progress meter clush writes during runs longer than 1.33 s (timing, not
  * behaviour) is dropped, and lines whose order depends on which node finished first are sorted.
  */
-export function comparable(result: CliResult, sortStdout: boolean): { code: number; stdout: string; stderr: string[] } {
+export function comparable(
+  result: CliResult,
+  sortStdout: boolean,
+): { code: number; stdout: string; stderr: string[] } {
   const stderr = result.stderr
     .replace(/clush: *\d+\/\d+[^\r\n]*\r/g, '')
     .replace(/^ +\r/gm, '')

@@ -50,7 +50,22 @@ const commands = fc.constantFrom(
   'for i in 1 2 3 4 5 6 7 8 9 10; do echo common$i; done; [ %n -eq 2 ] && echo extra; echo tail',
 );
 
-const modes = fc.constantFrom<string[]>([], ['-b'], ['-B'], ['-L'], ['-bL'], ['-b', '-N'], ['-N'], ['-bq'], ['-b', '-S'], ['-S'], ['-qS'], ['-B', '-S'], ['--diff'], ['--diff', '-q']);
+const modes = fc.constantFrom<string[]>(
+  [],
+  ['-b'],
+  ['-B'],
+  ['-L'],
+  ['-bL'],
+  ['-b', '-N'],
+  ['-N'],
+  ['-bq'],
+  ['-b', '-S'],
+  ['-S'],
+  ['-qS'],
+  ['-B', '-S'],
+  ['--diff'],
+  ['--diff', '-q'],
+);
 
 export const execCase: fc.Arbitrary<ExecCase> = fc
   .tuple(nodeSets, commands, modes, fc.constantFrom<string[]>([], [], ['-f', '1'], ['-f', '3']), fc.boolean())

@@ -30,24 +30,39 @@ async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) 
 async function mismatches(cases: readonly ExecCase[]) {
   const results = await mapLimit(cases, 2, async (c) => {
     const expected = comparable(await runClush(c.args, c.stdin), c.sortStdout);
-    const actual = comparable(await runCli(['exec', ...c.args], { stdin: c.stdin, env: DIFF_ENV }), c.sortStdout);
+    const actual = comparable(
+      await runCli(['exec', ...c.args], { stdin: c.stdin, env: DIFF_ENV }),
+      c.sortStdout,
+    );
     return JSON.stringify(actual) === JSON.stringify(expected) ? undefined : { case: c, expected, actual };
   });
   return results.filter((m) => m !== undefined);
 }
 
 describe.skipIf(skipClusterShell)('drover exec vs ClusterShell clush (differential)', () => {
-  it(`agrees with clush -R exec on ${RUNS} random command lines (seed ${SEED})`, { timeout: 300_000 }, async () => {
-    requireClush();
-    const found = await mismatches(fc.sample(execCase, { seed: SEED, numRuns: RUNS }));
-    expect(found.slice(0, 3)).toEqual([]);
-  });
+  it(
+    `agrees with clush -R exec on ${RUNS} random command lines (seed ${SEED})`,
+    { timeout: 300_000 },
+    async () => {
+      requireClush();
+      const found = await mismatches(fc.sample(execCase, { seed: SEED, numRuns: RUNS }));
+      expect(found.slice(0, 3)).toEqual([]);
+    },
+  );
 
   it('agrees on timeouts and the -S exit code', { timeout: 120_000 }, async () => {
     requireClush();
     const cases: ExecCase[] = [
-      { args: ['-R', 'exec', '-w', 'n[1-4]', '-u', '1', '-b', 'echo x; [ %n -ge 2 ] && sleep 5; true'], stdin: '', sortStdout: false },
-      { args: ['-R', 'exec', '-w', 'n[1-4]', '-u', '1', '-S', 'echo x; [ %n -ge 2 ] && sleep 5; exit 4'], stdin: '', sortStdout: true },
+      {
+        args: ['-R', 'exec', '-w', 'n[1-4]', '-u', '1', '-b', 'echo x; [ %n -ge 2 ] && sleep 5; true'],
+        stdin: '',
+        sortStdout: false,
+      },
+      {
+        args: ['-R', 'exec', '-w', 'n[1-4]', '-u', '1', '-S', 'echo x; [ %n -ge 2 ] && sleep 5; exit 4'],
+        stdin: '',
+        sortStdout: true,
+      },
       { args: ['-R', 'exec', '-w', 'n[1-2]', '-u', '1', '-qS', 'sleep 5'], stdin: '', sortStdout: true },
     ];
     expect(await mismatches(cases)).toEqual([]);
@@ -87,7 +102,13 @@ describe.skipIf(skipClusterShell || skipSsh)('drover exec vs clush over ssh (dif
   afterAll(() => sshd?.stop());
 
   it('agrees on a sample of command lines over ssh', { timeout: 240_000 }, async () => {
-    const commands = ['echo %h', 'echo same; exit 2', 'echo out; echo err >&2', 'hostname >/dev/null; echo ok', 'cat'];
+    const commands = [
+      'echo %h',
+      'echo same; exit 2',
+      'echo out; echo err >&2',
+      'hostname >/dev/null; echo ok',
+      'cat',
+    ];
     const modes = [['-b'], [], ['-L'], ['-B', '-S']];
     const cases: ExecCase[] = commands.map((command, i) => {
       const mode = modes[i % modes.length]!;

@@ -15,9 +15,15 @@ describe.skipIf(skipSsh)('ssh transport', () => {
   const newTask = (info = {}) =>
     new Task({ info: { ssh_options: sshd.sshOptions, ...info }, defaults: { distant_worker: sshTransport } });
 
-  transportContract(() => ({ newTask, nodes: 'n[1-3]', copies: true, killedRc: 255, mergeKeepsOrder: false }));
+  transportContract(() => ({
+    newTask,
+    nodes: 'n[1-3]',
+    copies: true,
+    killedRc: 255,
+    mergeKeepsOrder: false,
+  }));
 
-  it('fails a node it cannot log into with ssh\'s code 255 and its message, without a prompt', async () => {
+  it("fails a node it cannot log into with ssh's code 255 and its message, without a prompt", async () => {
     const task = new Task({
       info: { ssh_options: sshd.sshOptions.replace(/-i \S+/, '-i /nonexistent/key'), connect_timeout: 5 },
       defaults: { distant_worker: sshTransport },

@@ -27,7 +27,11 @@ export interface ContractSubject {
 }
 
 export function transportContract(subject: () => ContractSubject): void {
-  const run = async (command: string, options: Parameters<Task['shell']>[1] = {}, info?: Partial<TaskInfo>) => {
+  const run = async (
+    command: string,
+    options: Parameters<Task['shell']>[1] = {},
+    info?: Partial<TaskInfo>,
+  ) => {
     const { newTask, nodes } = subject();
     const task = newTask(info);
     const worker = task.shell(command, { nodes, stdin: false, ...options });
@@ -95,7 +99,8 @@ export function transportContract(subject: () => ContractSubject): void {
     worker.write(Buffer.from([0x73, 0x65, 0x63, 0xc3, 0xa9, 0x0a]));
     worker.setWriteEof();
     await task.run();
-    for (const node of NodeSet.parse(nodes)) expect(task.nodeBuffer(node).toString()).toBe('first\nsecé\ndone');
+    for (const node of NodeSet.parse(nodes))
+      expect(task.nodeBuffer(node).toString()).toBe('first\nsecé\ndone');
   });
 
   it('kills a command past its timeout: no return code, the node is listed as timed out', async () => {

@@ -23,10 +23,7 @@ async function handleExec(ctx: RequestContext): Promise<void> {
     if (!ctx.res.writableFinished) gone.abort();
   });
   ctx.res.writeHead(200, { 'content-type': EXEC_CONTENT_TYPE, 'cache-control': 'no-store' });
-  ctx.logger.info(
-    { caller: ctx.caller, command: body.command, forward: body.forward?.nodes },
-    'remote exec',
-  );
+  ctx.logger.info({ caller: ctx.caller, command: body.command, forward: body.forward?.nodes }, 'remote exec');
   await serveExec(body, (event) => ctx.res.write(`${JSON.stringify(event)}\n`), {
     signal: gone.signal,
     ...(ctx.req.headers.authorization ? { authorization: ctx.req.headers.authorization } : {}),

@@ -40,8 +40,12 @@ export type ExecForward = Static<typeof ExecForward>;
 export const ExecRequest = Type.Object(
   {
     command: Type.String({ description: 'run by /bin/sh -c on the agent (or on every forwarded node)' }),
-    timeout: Type.Optional(Type.Number({ minimum: 0.001, description: 'seconds before the command is killed' })),
-    stderr: Type.Optional(Type.Boolean({ description: 'keep stderr apart (default true); false merges it into stdout' })),
+    timeout: Type.Optional(
+      Type.Number({ minimum: 0.001, description: 'seconds before the command is killed' }),
+    ),
+    stderr: Type.Optional(
+      Type.Boolean({ description: 'keep stderr apart (default true); false merges it into stdout' }),
+    ),
     input: Type.Optional(Type.String({ description: 'standard input, base64' })),
     forward: Type.Optional(ExecForward),
   },

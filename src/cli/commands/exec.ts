@@ -10,7 +10,9 @@ export const execCommand: CommandModule = {
   register(program, io: CliIO) {
     program
       .command('exec')
-      .description('run a command on nodes in parallel (ClusterShell clush): ssh, local exec or Drover agents')
+      .description(
+        'run a command on nodes in parallel (ClusterShell clush): ssh, local exec or Drover agents',
+      )
       .helpOption(false)
       .allowUnknownOption()
       .allowExcessArguments()

@@ -40,8 +40,8 @@ import {
   DirectProgressOutputHandler,
   GatherOutputHandler,
   LiveGatherOutputHandler,
-  OutputHandler,
   SortedOutputHandler,
+  type OutputHandler,
 } from './exec-handlers.js';
 import { HELP_TEXT } from './exec-help.js';
 import { parseExecArgs, USAGE, UsageError, type ExecOptions } from './exec-options.js';
@@ -88,7 +88,9 @@ function computeTargets(ctx: Context): Targets {
     for (const nodes of list) {
       const text = nodes.toString();
       if (nodes.length === 1 && existsSync(resolve(io.cwd, text))) {
-        warnings.push(`Warning: using '-${opt} ${text}' and local path '${text}' exists, was it expanded by the shell?`);
+        warnings.push(
+          `Warning: using '-${opt} ${text}' and local path '${text}' exists, was it expanded by the shell?`,
+        );
       }
     }
   }
@@ -142,7 +144,11 @@ function handlerFor(ctx: Context, task: Task, nodes: NodeSet): OutputHandler {
     if (display.gather && display.lineMode) handler = new LiveGatherOutputHandler(display, nodes);
     else if (display.lineMode) handler = new SortedOutputHandler(display);
     else handler = new GatherOutputHandler(display);
-    if (display.verbosity === VERB_STD || display.verbosity === VERB_VERB || (display.progress && display.verbosity > VERB_QUIET)) {
+    if (
+      display.verbosity === VERB_STD ||
+      display.verbosity === VERB_VERB ||
+      (display.progress && display.verbosity > VERB_QUIET)
+    ) {
       handler.runtimerInit(task, nodes.length);
     }
     return handler;
@@ -193,14 +199,17 @@ async function execute(ctx: Context, task: Task, nodes: NodeSet): Promise<void> 
   const tree = task.topology ? undefined : false;
   if (options.copy || options.rcopy) {
     const handler = new CopyOutputHandler(display, options.rcopy, args.length);
-    if (display.verbosity === VERB_STD || display.verbosity === VERB_VERB) handler.runtimerInit(task, nodes.length * args.length);
+    if (display.verbosity === VERB_STD || display.verbosity === VERB_VERB)
+      handler.runtimerInit(task, nodes.length * args.length);
     const dest = options.destPath!;
     if (options.rcopy) {
       if (!existsSync(resolve(io.cwd, dest))) throw new ExitWith(1, `ERROR: directory "${dest}" not found`);
-      if (!statSync(resolve(io.cwd, dest)).isDirectory()) throw new ExitWith(1, `ERROR: destination "${dest}" is not a directory`);
+      if (!statSync(resolve(io.cwd, dest)).isDirectory())
+        throw new ExitWith(1, `ERROR: destination "${dest}" is not a directory`);
     }
     for (const source of args) {
-      if (options.copy && !existsSync(resolve(io.cwd, source))) throw new ExitWith(1, `ERROR: file "${source}" not found`);
+      if (options.copy && !existsSync(resolve(io.cwd, source)))
+        throw new ExitWith(1, `ERROR: file "${source}" not found`);
       const copyOptions = { nodes, handler, timeout, preserve: options.preserveFlag, tree };
       if (options.rcopy) task.rcopy(source, local(dest), { ...copyOptions, stderr: true });
       else task.copy(local(source), dest, copyOptions);
@@ -220,7 +229,12 @@ async function execute(ctx: Context, task: Task, nodes: NodeSet): Promise<void> 
     stdin: forwardStdin,
   });
   const unbind = forwardStdin
-    ? bindStdin(task, io, (data) => worker.write(data), () => worker.setWriteEof())
+    ? bindStdin(
+        task,
+        io,
+        (data) => worker.write(data),
+        () => worker.setWriteEof(),
+      )
     : undefined;
   try {
     await task.resume();
@@ -239,8 +253,13 @@ class ExitWith extends Error {
   }
 }
 
-function groupResolver(options: ExecOptions, io: CliIO, directory: MasterAgentDirectory | undefined): GroupResolver {
-  if (directory && !options.groupsconf) return createFarmGroupResolver({ listAgents: () => directory.farmAgents() });
+function groupResolver(
+  options: ExecOptions,
+  io: CliIO,
+  directory: MasterAgentDirectory | undefined,
+): GroupResolver {
+  if (directory && !options.groupsconf)
+    return createFarmGroupResolver({ listAgents: () => directory.farmAgents() });
   return createConfigGroupResolver({
     paths: options.groupsconf ? [options.groupsconf] : defaultGroupsConfigPaths(io.env),
     onUpcallStderr: (text) => io.stderr.write(text),
@@ -251,8 +270,15 @@ async function run(options: ExecOptions, args: string[], io: CliIO): Promise<num
   const out = io.stdout as ByteSink;
   const err = io.stderr as ByteSink;
   const config = loadClushConfig(options);
-  const color = useColor(config, options.whencolor, { stdout: Boolean(io.stdout.isTTY), stderr: Boolean(io.stderr.isTTY) }, io.env, options.gatherall);
-  if (options.diff && options.lineMode) throw new UsageError('option mismatch (diff not supported in line_mode)');
+  const color = useColor(
+    config,
+    options.whencolor,
+    { stdout: Boolean(io.stdout.isTTY), stderr: Boolean(io.stderr.isTTY) },
+    io.env,
+    options.gatherall,
+  );
+  if (options.diff && options.lineMode)
+    throw new UsageError('option mismatch (diff not supported in line_mode)');
   const master = options.master ?? io.env.DROVER_MASTER;
   const directory =
     options.worker === 'agent' && master
@@ -263,7 +289,10 @@ async function run(options: ExecOptions, args: string[], io: CliIO): Promise<num
   const formatNodeSet = options.regroup
     ? (nodes: NodeSet): string => {
         try {
-          return regroup(new NodeSet(nodes, { resolver }), { source: options.groupsource, noPrefix: options.groupbase });
+          return regroup(new NodeSet(nodes, { resolver }), {
+            source: options.groupsource,
+            noPrefix: options.groupbase,
+          });
         } catch (error) {
           if (error instanceof GroupResolutionPendingError) return nodes.toString();
           throw error;

@@ -36,7 +36,8 @@ export interface ClushConfig {
 
 function toInt(key: string, value: string): number {
   const n = parsePyInt(value);
-  if (n === undefined) throw new ClushConfigError(key, `invalid literal for int() with base 10: ${pyRepr(value)}`);
+  if (n === undefined)
+    throw new ClushConfigError(key, `invalid literal for int() with base 10: ${pyRepr(value)}`);
   return n;
 }
 

@@ -63,7 +63,12 @@ export class Display {
   private readonly nodeCount: boolean;
   private readonly stdoutFmt: (s: string) => string;
   private readonly stderrFmt: (s: string) => string;
-  private readonly diffFmt: { hdr: (s: string) => string; hnk: (s: string) => string; add: (s: string) => string; del: (s: string) => string };
+  private readonly diffFmt: {
+    hdr: (s: string) => string;
+    hnk: (s: string) => string;
+    add: (s: string) => string;
+    del: (s: string) => string;
+  };
   private diffRef: { nodes: NodeSet; content: Message | undefined } | undefined;
 
   constructor(
@@ -93,7 +98,8 @@ export class Display {
 
   private formatHeader(nodes: NodeSet): string {
     if (!this.label) return '';
-    const count = this.verbosity >= VERB_STD && this.nodeCount && nodes.length > 1 ? ` (${nodes.length})` : '';
+    const count =
+      this.verbosity >= VERB_STD && this.nodeCount && nodes.length > 1 ? ` (${nodes.length})` : '';
     return `${this.stdoutFmt(`${SEP}\n${this.formatNodeSet(nodes)}${count}\n${SEP}`)}\n`;
   }
 
@@ -126,7 +132,9 @@ export class Display {
   }
 
   private printLines(nodes: NodeSet, message: Message): void {
-    const header = this.label ? Buffer.from(this.stdoutFmt(`${this.formatNodeSet(nodes)}: `)) : Buffer.alloc(0);
+    const header = this.label
+      ? Buffer.from(this.stdoutFmt(`${this.formatNodeSet(nodes)}: `))
+      : Buffer.alloc(0);
     for (const line of message.lines()) this.out.write(Buffer.concat([header, line, NEWLINE]));
   }
 
@@ -143,7 +151,13 @@ export class Display {
     }
     // Python decodes with errors='ignore': undecodable bytes vanish from the diff.
     const decode = (m: Message | undefined): string[] =>
-      m ? m.lines().map((l) => new TextDecoder('utf-8', { fatal: false, ignoreBOM: true }).decode(l).replaceAll('\ufffd', '')) : [];
+      m
+        ? m
+            .lines()
+            .map((l) =>
+              new TextDecoder('utf-8', { fatal: false, ignoreBOM: true }).decode(l).replaceAll('\ufffd', ''),
+            )
+        : [];
     let output = '';
     for (const line of unifiedDiff(decode(this.diffRef.content), decode(content), refName, name)) {
       if (line.startsWith('---') || line.startsWith('+++')) output += this.diffFmt.hdr(line.trimEnd());

@@ -42,22 +42,29 @@ export function pythonOsError(error: NodeJS.ErrnoException): string {
 function message(error: unknown): string {
   if (error instanceof NodeSetValueError) return `ERROR: ${error.message}`;
   if (error instanceof NodeSetExternalError) return `clush: External error: ${error.message}`;
-  if (error instanceof NodeSetParseError || error instanceof RangeSetParseError || error instanceof NodeSetLimitError) {
+  if (
+    error instanceof NodeSetParseError ||
+    error instanceof RangeSetParseError ||
+    error instanceof NodeSetLimitError
+  ) {
     return `clush: Parse error: ${error.message}`;
   }
-  if (error instanceof GroupResolverIllegalCharError) return `clush: Illegal group character: "${error.message}"`;
+  if (error instanceof GroupResolverIllegalCharError)
+    return `clush: Illegal group character: "${error.message}"`;
   if (error instanceof GroupResolverConfigError) return `clush: Group resolver error: ${error.message}`;
   if (error instanceof GroupResolverSourceError) return `clush: Unknown group source: "${error.message}"`;
   if (error instanceof GroupSourceNoUpcallError) {
     return `clush: No ${error.upcall} upcall defined for group source "${error.source}"`;
   }
   if (error instanceof GroupSourceError) return `clush: Group error: ${error.message}`;
-  if (error instanceof TopologyError || error instanceof RouteResolvingError) return `clush: TREE MODE: ${error.message}`;
+  if (error instanceof TopologyError || error instanceof RouteResolvingError)
+    return `clush: TREE MODE: ${error.message}`;
   if (error instanceof IniConfigError || error instanceof ExecError || error instanceof DroverError) {
     return `clush: ${error.message}`;
   }
   const errno = error as NodeJS.ErrnoException;
-  if (errno && typeof errno.code === 'string' && typeof errno.syscall === 'string') return `ERROR: ${pythonOsError(errno)}`;
+  if (errno && typeof errno.code === 'string' && typeof errno.syscall === 'string')
+    return `ERROR: ${pythonOsError(errno)}`;
   return `clush: unexpected error: ${error instanceof Error ? error.message : String(error)}`;
 }
 

@@ -10,7 +10,14 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { NodeSet } from '../../nodeset/index.js';
-import { MsgTree, type EventHandler, type Message, type Task, type Timer, type Worker } from '../../exec/index.js';
+import {
+  MsgTree,
+  type EventHandler,
+  type Message,
+  type Task,
+  type Timer,
+  type Worker,
+} from '../../exec/index.js';
 import { VERB_QUIET, VERB_STD, VERB_VERB, type ByteSink, type Display } from './exec-display.js';
 
 const PROG = 'clush';
@@ -123,11 +130,8 @@ export class OutputHandler implements EventHandler {
     if (this.runtimer) this.runtimer.meter.bytesWritten += bytes;
   }
 
-  hangup(worker: Worker, node: string, rc: number): void {
+  hangup(_worker: Worker, _node: string, _rc: number): void {
     if (this.runtimer) this.runtimer.meter.finished += 1;
-    void worker;
-    void node;
-    void rc;
   }
 
   protected countTimeouts(worker: Worker): void {
@@ -144,7 +148,10 @@ export class DirectOutputHandler extends OutputHandler {
   override hangup(worker: Worker, node: string, rc: number): void {
     super.hangup(worker, node, rc);
     if (rc > 0) {
-      this.display.vprintErr(this.display.maxrc ? VERB_STD : VERB_QUIET, `${PROG}: ${node}: exited with exit code ${rc}`);
+      this.display.vprintErr(
+        this.display.maxrc ? VERB_STD : VERB_QUIET,
+        `${PROG}: ${node}: exited with exit code ${rc}`,
+      );
     }
   }
 
@@ -269,7 +276,9 @@ export class GatherOutputHandler extends OutputHandler {
     for (const [rc, nodes] of worker.iterRetcodes()) {
       if (rc === 0) continue;
       const shown =
-        this.display.verbosity > VERB_QUIET && nodes.length > 1 ? `${nodes.toString()} (${nodes.length})` : nodes.toString();
+        this.display.verbosity > VERB_QUIET && nodes.length > 1
+          ? `${nodes.toString()} (${nodes.length})`
+          : nodes.toString();
       this.display.vprintErr(level, `${PROG}: ${shown}: exited with exit code ${rc}`);
     }
     if (worker.numTimeout() > 0) {
@@ -329,7 +338,10 @@ export class LiveGatherOutputHandler extends GatherOutputHandler {
   }
 
   private printTree(tree: MsgTree<string>): void {
-    const buffers = [...tree.walk()].map(({ message, keys }) => ({ message, nodes: NodeSet.fromNames(keys) }));
+    const buffers = [...tree.walk()].map(({ message, keys }) => ({
+      message,
+      nodes: NodeSet.fromNames(keys),
+    }));
     for (const { message, nodes } of sortGathered(buffers)) this.display.printGather(nodes, message);
   }
 

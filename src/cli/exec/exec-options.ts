@@ -90,7 +90,14 @@ const OPTIONS: readonly OptionDef[] = [
   { short: '-a', long: ['--all'], action: 'store_true', dest: 'nodesAll' },
   { short: '-g', long: ['--group'], action: 'append', dest: 'group', type: 'safestring' },
   { short: '-X', long: [], action: 'append', dest: 'exgroup', type: 'safestring' },
-  { short: '-E', long: ['--engine'], action: 'store', dest: 'engine', type: 'choice', choices: ['auto', 'epoll', 'poll', 'select'] },
+  {
+    short: '-E',
+    long: ['--engine'],
+    action: 'store',
+    dest: 'engine',
+    type: 'choice',
+    choices: ['auto', 'epoll', 'poll', 'select'],
+  },
   { long: ['--hostfile', '--machinefile'], action: 'append', dest: 'hostfile', type: 'string' },
   { long: ['--topology'], action: 'store', dest: 'topofile', type: 'string' },
   { long: ['--pick'], action: 'store', dest: 'pick', type: 'int' },
@@ -152,7 +159,8 @@ function parseOptparseInt(value: string): number | undefined {
 function convert(def: OptionDef, opt: string, value: string): unknown {
   switch (def.type) {
     case 'safestring':
-      if (!value || value.startsWith('-')) throw new UsageError(`option ${opt}: invalid value: ${pyRepr(value)}`);
+      if (!value || value.startsWith('-'))
+        throw new UsageError(`option ${opt}: invalid value: ${pyRepr(value)}`);
       return value;
     case 'int': {
       const n = parseOptparseInt(value);
@@ -161,7 +169,8 @@ function convert(def: OptionDef, opt: string, value: string): unknown {
     }
     case 'float': {
       const f = parsePyFloat(value);
-      if (f === undefined) throw new UsageError(`option ${opt}: invalid floating-point value: ${pyRepr(value)}`);
+      if (f === undefined)
+        throw new UsageError(`option ${opt}: invalid floating-point value: ${pyRepr(value)}`);
       return f;
     }
     case 'choice':

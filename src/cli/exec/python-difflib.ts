@@ -98,15 +98,28 @@ class SequenceMatcher {
     if (codes.length === 0) codes.push(['equal', 0, 1, 0, 1]);
     const first = codes[0]!;
     if (first[0] === 'equal') {
-      codes[0] = ['equal', Math.max(first[1], first[2] - n), first[2], Math.max(first[3], first[4] - n), first[4]];
+      codes[0] = [
+        'equal',
+        Math.max(first[1], first[2] - n),
+        first[2],
+        Math.max(first[3], first[4] - n),
+        first[4],
+      ];
     }
     const last = codes[codes.length - 1]!;
     if (last[0] === 'equal') {
-      codes[codes.length - 1] = ['equal', last[1], Math.min(last[2], last[1] + n), last[3], Math.min(last[4], last[3] + n)];
+      codes[codes.length - 1] = [
+        'equal',
+        last[1],
+        Math.min(last[2], last[1] + n),
+        last[3],
+        Math.min(last[4], last[3] + n),
+      ];
     }
     let group: Opcode[] = [];
     for (const code of codes) {
-      let [tag, i1, i2, j1, j2] = code;
+      const [tag, , i2, , j2] = code;
+      let [, i1, , j1] = code;
       if (tag === 'equal' && i2 - i1 > 2 * n) {
         group.push([tag, i1, Math.min(i2, i1 + n), j1, Math.min(j2, j1 + n)]);
         yield group;
@@ -128,7 +141,13 @@ function range(start: number, stop: number): string {
 }
 
 /** The lines of `difflib.unified_diff(a, b, fromfile, tofile, lineterm='')`. */
-export function* unifiedDiff(a: readonly string[], b: readonly string[], fromFile: string, toFile: string, n = 3): Generator<string> {
+export function* unifiedDiff(
+  a: readonly string[],
+  b: readonly string[],
+  fromFile: string,
+  toFile: string,
+  n = 3,
+): Generator<string> {
   let started = false;
   for (const group of new SequenceMatcher(a, b).groupedOpcodes(n)) {
     if (!started) {

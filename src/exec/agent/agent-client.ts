@@ -39,7 +39,12 @@ export class AgentRefusalError extends Error {
   }
 }
 
-export function callExec(baseUrl: string, body: ExecRequest, options: ExecCallOptions, sink: ExecCallSink): ExecCall {
+export function callExec(
+  baseUrl: string,
+  body: ExecRequest,
+  options: ExecCallOptions,
+  sink: ExecCallSink,
+): ExecCall {
   const url = new URL(`${baseUrl.replace(/\/+$/, '')}${EXEC_PATH}`);
   const payload = Buffer.from(JSON.stringify(body));
   const headers: Record<string, string | number> = {
@@ -66,7 +71,10 @@ export function callExec(baseUrl: string, body: ExecRequest, options: ExecCallOp
   }
   const seconds = options.connectTimeout ?? 0;
   if (seconds > 0) {
-    const timer = setTimeout(() => req.destroy(new Error(`connection timed out after ${seconds} s`)), seconds * 1000);
+    const timer = setTimeout(
+      () => req.destroy(new Error(`connection timed out after ${seconds} s`)),
+      seconds * 1000,
+    );
     req.on('socket', (socket) => {
       if (!socket.connecting) clearTimeout(timer);
       else socket.once('connect', () => clearTimeout(timer));
@@ -104,7 +112,9 @@ export function callExec(baseUrl: string, body: ExecRequest, options: ExecCallOp
     });
     res.on('end', () => end(undefined, decoder.finished));
     res.on('error', (error) => end(error, false));
-    res.on('close', () => end(decoder.finished ? undefined : new Error('the agent closed the connection'), decoder.finished));
+    res.on('close', () =>
+      end(decoder.finished ? undefined : new Error('the agent closed the connection'), decoder.finished),
+    );
   });
   req.end(payload);
   return {

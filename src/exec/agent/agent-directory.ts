@@ -29,7 +29,10 @@ export interface AgentRecord {
 }
 
 /** The agent API base of a record; undefined for agents that cannot be contacted (passive, local). */
-export function agentApiUrl(agent: AgentRecord, template = 'http://{host}:{port}/api/v1'): string | undefined {
+export function agentApiUrl(
+  agent: AgentRecord,
+  template = 'http://{host}:{port}/api/v1',
+): string | undefined {
   const use = agent.use_address ?? 'remote';
   let host: string | undefined;
   if (use === 'remote') host = agent.remote_ip ?? undefined;
@@ -67,7 +70,8 @@ export class MasterAgentDirectoryError extends ExecError {
 
 /** The agents the master knows, fetched page by page, shared by the transport and the farm groups. */
 export class MasterAgentDirectory implements AgentDirectory {
-  private cached: { at: number; agents: Promise<AgentRecord[]>; index?: Map<string, AgentRecord> } | undefined;
+  private cached:
+    { at: number; agents: Promise<AgentRecord[]>; index?: Map<string, AgentRecord> } | undefined;
 
   constructor(private readonly options: MasterDirectoryOptions) {}
 
@@ -81,7 +85,10 @@ export class MasterAgentDirectory implements AgentDirectory {
       try {
         response = await fetch(`${base}/api/v1/agents/?page=${page}&per_page=1000`, { headers });
       } catch (error) {
-        throw new MasterAgentDirectoryError(undefined, `cannot reach the master at ${base}: ${(error as Error).message}`);
+        throw new MasterAgentDirectoryError(
+          undefined,
+          `cannot reach the master at ${base}: ${(error as Error).message}`,
+        );
       }
       if (!response.ok) {
         const body = await response.text();
@@ -91,7 +98,10 @@ export class MasterAgentDirectory implements AgentDirectory {
         } catch {
           // not JSON: keep the text
         }
-        throw new MasterAgentDirectoryError(response.status, `the master refused to list agents (${response.status}): ${detail}`);
+        throw new MasterAgentDirectoryError(
+          response.status,
+          `the master refused to list agents (${response.status}): ${detail}`,
+        );
       }
       const body = (await response.json()) as { agents?: AgentRecord[]; total?: number } | AgentRecord[];
       const list = Array.isArray(body) ? body : (body.agents ?? []);
@@ -113,7 +123,11 @@ export class MasterAgentDirectory implements AgentDirectory {
 
   /** The farm as the farm group resolver wants it. */
   async farmAgents(): Promise<FarmAgent[]> {
-    return (await this.agents()).map((a) => ({ hostname: a.hostname, state: a.state ?? 'online', tags: a.tags ?? [] }));
+    return (await this.agents()).map((a) => ({
+      hostname: a.hostname,
+      state: a.state ?? 'online',
+      tags: a.tags ?? [],
+    }));
   }
 
   async find(node: string): Promise<AgentEndpoint | undefined> {

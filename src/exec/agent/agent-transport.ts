@@ -140,19 +140,25 @@ export function agentTransport(options: AgentTransportOptions): Transport {
           }
           const body: ExecRequest = { command: action.command, stderr };
           if (input) body.input = input.toString('base64');
-          return callExec(endpoint.url, body, { authorization, connectTimeout: connectTimeout(request.info) }, {
-            event(event) {
-              if (event.event === 'output') sink.output(event.stream, Buffer.from(event.data, 'base64'));
-              else if (event.event === 'exit') rc = event.rc;
-              else if (event.event === 'error') sink.output(errStream, Buffer.from(`agent ${key}: ${event.message}\n`));
+          return callExec(
+            endpoint.url,
+            body,
+            { authorization, connectTimeout: connectTimeout(request.info) },
+            {
+              event(event) {
+                if (event.event === 'output') sink.output(event.stream, Buffer.from(event.data, 'base64'));
+                else if (event.event === 'exit') rc = event.rc;
+                else if (event.event === 'error')
+                  sink.output(errStream, Buffer.from(`agent ${key}: ${event.message}\n`));
+              },
+              end(error) {
+                if (handle.isStopped) end({ kind: 'killed' });
+                else if (rc !== undefined) end({ kind: 'exit', rc });
+                else if (error instanceof AgentRefusalError) fail(`refused: ${error.message}`);
+                else fail(error ? error.message : 'the agent ended the run without a return code');
+              },
             },
-            end(error) {
-              if (handle.isStopped) end({ kind: 'killed' });
-              else if (rc !== undefined) end({ kind: 'exit', rc });
-              else if (error instanceof AgentRefusalError) fail(`refused: ${error.message}`);
-              else fail(error ? error.message : 'the agent ended the run without a return code');
-            },
-          });
+          );
         },
         () => end({ kind: 'killed' }),
       );
@@ -200,10 +206,15 @@ export function agentTransport(options: AgentTransportOptions): Transport {
               end();
               return undefined;
             }
-            return callExec(gatewayEndpoint.url, body, { authorization, connectTimeout: connectTimeout(info) }, {
-              event: (event) => sink.event(event),
-              end: (error, finished) => end(handle.isStopped || finished ? undefined : error),
-            });
+            return callExec(
+              gatewayEndpoint.url,
+              body,
+              { authorization, connectTimeout: connectTimeout(info) },
+              {
+                event: (event) => sink.event(event),
+                end: (error, finished) => end(handle.isStopped || finished ? undefined : error),
+              },
+            );
           } catch (error) {
             end(error as Error);
             return undefined;

@@ -21,7 +21,11 @@ export interface ExecServiceOptions {
   signal?: AbortSignal;
 }
 
-function runHere(body: ExecRequest, emit: (event: ExecEvent) => void, signal: AbortSignal | undefined): Promise<void> {
+function runHere(
+  body: ExecRequest,
+  emit: (event: ExecEvent) => void,
+  signal: AbortSignal | undefined,
+): Promise<void> {
   return new Promise((resolve) => {
     let timedOut = false;
     let timer: NodeJS.Timeout | undefined;
@@ -58,7 +62,11 @@ function runHere(body: ExecRequest, emit: (event: ExecEvent) => void, signal: Ab
   });
 }
 
-async function forward(body: ExecRequest, emit: (event: ExecEvent) => void, options: ExecServiceOptions): Promise<void> {
+async function forward(
+  body: ExecRequest,
+  emit: (event: ExecEvent) => void,
+  options: ExecServiceOptions,
+): Promise<void> {
   const forward = body.forward!;
   const task = new Task({
     info: {

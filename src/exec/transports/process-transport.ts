@@ -45,7 +45,8 @@ interface SpawnOptions {
 const SIGNALS = constants.signals as Record<string, number>;
 
 function argvOf(command: SpawnCommand, mergeStderr: boolean): readonly string[] {
-  if ('shell' in command) return ['/bin/sh', '-c', mergeStderr ? `exec 2>&1; ${command.shell}` : command.shell];
+  if ('shell' in command)
+    return ['/bin/sh', '-c', mergeStderr ? `exec 2>&1; ${command.shell}` : command.shell];
   return mergeStderr ? ['/bin/sh', '-c', 'exec "$@" 2>&1', 'sh', ...command.argv] : command.argv;
 }
 
@@ -77,7 +78,10 @@ export function runProcess(command: SpawnCommand, options: SpawnOptions, sink: R
       // The command stopped reading (EPIPE): what it did not read is dropped, as with ClusterShell.
     });
     proc.on('error', (error: NodeJS.ErrnoException) => {
-      end({ kind: 'failed', error: new TransportError('process', file!, `${file}: ${error.message}`, { cause: error }) });
+      end({
+        kind: 'failed',
+        error: new TransportError('process', file!, `${file}: ${error.message}`, { cause: error }),
+      });
     });
     proc.on('close', (code, signal) => {
       if (code !== null) end({ kind: 'exit', rc: code });
@@ -119,39 +123,39 @@ export function runProcess(command: SpawnCommand, options: SpawnOptions, sink: R
 }
 
 /** A gateway channel over a process: the request and input go to its stdin, events come on stdout. */
-function runGatewayProcess(
-  command: SpawnCommand,
-  request: GatewayRequest,
-  sink: GatewaySink,
-): RunHandle {
+function runGatewayProcess(command: SpawnCommand, request: GatewayRequest, sink: GatewaySink): RunHandle {
   const decoder = new GatewayEventDecoder();
   const stderrLines: string[] = [];
   let failure: Error | undefined;
-  const handle = runProcess(command, { stderr: true, stdin: true }, {
-    output(stream, chunk) {
-      if (stream === 'stderr') {
-        stderrLines.push(chunk.toString('utf8'));
-        return;
-      }
-      try {
-        for (const event of decoder.push(chunk)) sink.event(event);
-        // The gateway is done: close its input so that it can exit even if ours is still open.
-        if (decoder.finished) handle.endInput();
-      } catch (error) {
-        failure ??= error as Error;
-        handle.kill();
-      }
+  const handle = runProcess(
+    command,
+    { stderr: true, stdin: true },
+    {
+      output(stream, chunk) {
+        if (stream === 'stderr') {
+          stderrLines.push(chunk.toString('utf8'));
+          return;
+        }
+        try {
+          for (const event of decoder.push(chunk)) sink.event(event);
+          // The gateway is done: close its input so that it can exit even if ours is still open.
+          if (decoder.finished) handle.endInput();
+        } catch (error) {
+          failure ??= error as Error;
+          handle.kill();
+        }
+      },
+      end(result) {
+        const tail = stderrLines.join('').trim().split('\n').slice(-12).join(' | ');
+        if (failure) sink.end(failure);
+        else if (result.kind === 'failed') sink.end(result.error);
+        else if (!decoder.finished) {
+          const how = result.kind === 'exit' ? `exited with code ${result.rc}` : 'was stopped';
+          sink.end(new Error(tail ? `${how}: ${tail}` : how));
+        } else sink.end();
+      },
     },
-    end(result) {
-      const tail = stderrLines.join('').trim().split('\n').slice(-12).join(' | ');
-      if (failure) sink.end(failure);
-      else if (result.kind === 'failed') sink.end(result.error);
-      else if (!decoder.finished) {
-        const how = result.kind === 'exit' ? `exited with code ${result.rc}` : 'was stopped';
-        sink.end(new Error(tail ? `${how}: ${tail}` : how));
-      } else sink.end();
-    },
-  });
+  );
   handle.write(Buffer.from(encodeGatewayRequest(request)));
   return {
     ...handle,

@@ -41,14 +41,18 @@ export const sshTransport: Transport = processTransport({
     if (action.recursive) argv.push('-r');
     if (action.preserve) argv.push('-p');
     argv.push(...connectTimeout(info), '-oBatchMode=yes');
-    const remote = (path: string): string => `${typeof user === 'string' && user ? `${user}@` : ''}[${key}]:${path}`;
-    if (action.reverse) argv.push(remote(action.source), join(action.dest, `${basename(action.source)}.${key}`));
+    const remote = (path: string): string =>
+      `${typeof user === 'string' && user ? `${user}@` : ''}[${key}]:${path}`;
+    if (action.reverse)
+      argv.push(remote(action.source), join(action.dest, `${basename(action.source)}.${key}`));
     else argv.push(action.source, remote(action.dest));
     return { argv };
   },
   buildGatewayCommand(gateway, gatewayCommand, info) {
     // The gateway runs `drover exec --gateway` over ssh; its name travels too (the gateway may know
     // itself under another name than the topology uses).
-    return { argv: [...sshPrefix(info), gateway, `${gatewayCommand} --gateway-name ${quoteShellWord(gateway)}`] };
+    return {
+      argv: [...sshPrefix(info), gateway, `${gatewayCommand} --gateway-name ${quoteShellWord(gateway)}`],
+    };
   },
 });

@@ -47,7 +47,10 @@ describe('gateway protocol', () => {
 
   it('decodes events across chunk boundaries and notes the end', () => {
     const decoder = new GatewayEventDecoder();
-    const text = encodeGatewayEvent({ event: 'pickup', node: 'n1' }) + encodeGatewayEvent({ event: 'exit', node: 'n1', rc: 0 }) + '{"event":"end"}\n';
+    const text =
+      encodeGatewayEvent({ event: 'pickup', node: 'n1' }) +
+      encodeGatewayEvent({ event: 'exit', node: 'n1', rc: 0 }) +
+      '{"event":"end"}\n';
     const events = [...decoder.push(text.slice(0, 10)), ...decoder.push(text.slice(10))];
     expect(events).toEqual([
       { event: 'pickup', node: 'n1' },

@@ -135,7 +135,10 @@ export class GatewayEventDecoder {
     const events: GatewayEvent[] = [];
     for (const value of this.lines.push(chunk)) {
       if (!isExecEvent(value)) {
-        throw new GatewayProtocolError('the gateway sent an unknown event', JSON.stringify(value).slice(0, 200));
+        throw new GatewayProtocolError(
+          'the gateway sent an unknown event',
+          JSON.stringify(value).slice(0, 200),
+        );
       }
       if (value.event === 'end') this.finished = true;
       else events.push(value);

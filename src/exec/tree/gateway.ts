@@ -68,7 +68,8 @@ export function relayEvents(emit: (event: GatewayEvent) => void, task: Task): Wo
 
 function taskFor(request: GatewayRequest, options: GatewayOptions): { task: Task; worker: Worker } {
   const transport = options.transports[request.transport];
-  if (!transport) throw new TopologyError(`gateway ${options.name} cannot use the ${request.transport} transport`);
+  if (!transport)
+    throw new TopologyError(`gateway ${options.name} cannot use the ${request.transport} transport`);
   const task = new Task({ info: request.info, defaults: { distant_worker: transport } });
   if (request.routes.length > 0) {
     try {
@@ -95,7 +96,9 @@ function taskFor(request: GatewayRequest, options: GatewayOptions): { task: Task
 export async function runGateway(options: GatewayOptions): Promise<number> {
   const reader = new MessageReader(options.input);
   const emitError = (error: unknown): number => {
-    options.write(encodeGatewayEvent({ event: 'error', message: error instanceof Error ? error.message : String(error) }));
+    options.write(
+      encodeGatewayEvent({ event: 'error', message: error instanceof Error ? error.message : String(error) }),
+    );
     return 1;
   };
   let task: Task;

@@ -55,7 +55,10 @@ export class Router {
         else byGateway.set(gateway, [node]);
       }
     }
-    const hops: Hop[] = [...byGateway].map(([gateway, nodes]) => ({ gateway, targets: NodeSet.fromNames(nodes) }));
+    const hops: Hop[] = [...byGateway].map(([gateway, nodes]) => ({
+      gateway,
+      targets: NodeSet.fromNames(nodes),
+    }));
     if (!remaining.isEmpty()) hops.push({ gateway: undefined, targets: remaining });
     return hops;
   }

@@ -4,10 +4,11 @@ import { TopologyError } from '../errors.js';
 import { Router } from './router.js';
 import { Topology } from './topology.js';
 
-const TWO_LEVELS = '[routes]\nadmin: gw[1-2],proxy\ngw1: n[1-10]\ngw2: n[11-20]\nproxy: p[1-2]\np[1-2]: q[1-100]\n';
+const TWO_LEVELS =
+  '[routes]\nadmin: gw[1-2],proxy\ngw1: n[1-10]\ngw2: n[11-20]\nproxy: p[1-2]\np[1-2]: q[1-100]\n';
 
 describe('Topology', () => {
-  it("builds the tree seen from the root and draws it as ClusterShell does", () => {
+  it('builds the tree seen from the root and draws it as ClusterShell does', () => {
     // Expected strings from ClusterShell 1.9.1's TopologyTree.
     expect(Topology.parse('[routes]\nadmin: gw[1-2]\ngw[1-2]: n[1-10]\n', 'admin').toString()).toBe(
       'admin\n`- gw[1-2]\n   `- n[1-10]\n',
@@ -21,7 +22,11 @@ describe('Topology', () => {
 
   it.each([
     ['[routes]\nadmin: gw1\ngw1: admin\n', 'admin', 'Loop detected! Cannot add route gw1 -> admin'],
-    ['[routes]\nadmin: gw1\ngw1: n1\nother: n1\n', 'admin', 'Convergent path detected! Cannot add route other -> n1'],
+    [
+      '[routes]\nadmin: gw1\ngw1: n1\nother: n1\n',
+      'admin',
+      'Convergent path detected! Cannot add route other -> n1',
+    ],
     ['[routes]\nadmin: gw1\n', 'nobody', '"nobody" is not a valid root node!'],
     ['[routes]\n', 'admin', 'No route found in topology definition!'],
     ['[routes]\nadmin: admin,gw\n', 'admin', 'Source and destination nodesets overlap'],
@@ -60,6 +65,8 @@ describe('Router', () => {
   it('routes around a gateway marked unreachable', () => {
     const router = new Router(Topology.parse('[routes]\nadmin: gw[1-2]\ngw[1-2]: n[1-4]\n', 'admin'));
     router.markUnreachable('gw1');
-    expect(router.dispatch(NodeSet.parse('n[1-4]')).map((h) => [h.gateway, h.targets.toString()])).toEqual([['gw2', 'n[1-4]']]);
+    expect(router.dispatch(NodeSet.parse('n[1-4]')).map((h) => [h.gateway, h.targets.toString()])).toEqual([
+      ['gw2', 'n[1-4]'],
+    ]);
   });
 });

@@ -131,7 +131,8 @@ function checkRoutes(routes: readonly Route[]): void {
     // A loop: following routes from the destination leads back to the source.
     const seen = new NodeSet();
     for (let current = connected(known, route.dst); current; current = connected(known, current)) {
-      if (!current.intersection(route.src).isEmpty()) throw new TopologyError(`Loop detected! Cannot add route ${text}`);
+      if (!current.intersection(route.src).isEmpty())
+        throw new TopologyError(`Loop detected! Cannot add route ${text}`);
       if (seen.isSupersetOf(current)) break;
       seen.update(current);
     }

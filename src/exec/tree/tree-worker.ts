@@ -43,7 +43,8 @@ export class TreeWorker extends Worker {
     const info: Record<string, string | number | boolean> = {};
     for (const key of FORWARDED_INFO_KEYS) {
       const value = host.info(key);
-      if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') info[key] = value;
+      if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')
+        info[key] = value;
     }
     const stderr = this.stderr ?? Boolean(host.defaults('stderr'));
     const stdin = this.stdin ?? host.defaults('stdin') !== false;
@@ -65,7 +66,16 @@ export class TreeWorker extends Worker {
         routes: topology.routes.map(([src, dst]) => [src, dst]),
       };
       this.clients.push(
-        new GatewayClient(owner, host.engine, this.transport, hop.gateway, hop.targets, request, host.info, this.autoclose),
+        new GatewayClient(
+          owner,
+          host.engine,
+          this.transport,
+          hop.gateway,
+          hop.targets,
+          request,
+          host.info,
+          this.autoclose,
+        ),
       );
     }
     if (this.clients.length === 0) queueMicrotask(() => this.onClose());

@@ -5,7 +5,15 @@
  * client options force `HostName=127.0.0.1`.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, copyFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+  copyFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
@@ -24,7 +32,9 @@ export const skipSsh = process.env.DROVER_TEST_SKIP_SSH === '1';
 /** Fails loudly when sshd is missing and skipping was not asked for. */
 export function requireSshd(): void {
   if (!skipSsh && !existsSync(SSHD)) {
-    throw new Error(`${SSHD} is missing: install openssh-server or set DROVER_TEST_SKIP_SSH=1 to skip the ssh tests`);
+    throw new Error(
+      `${SSHD} is missing: install openssh-server or set DROVER_TEST_SKIP_SSH=1 to skip the ssh tests`,
+    );
   }
 }
 
@@ -92,7 +102,9 @@ export async function startSshd(): Promise<Sshd> {
     try {
       await Promise.race([
         waitForPort(port, Date.now() + 10_000),
-        new Promise((_, reject) => child.once('exit', (code) => reject(new Error(`sshd exited with ${code}`)))),
+        new Promise((_, reject) =>
+          child.once('exit', (code) => reject(new Error(`sshd exited with ${code}`))),
+        ),
       ]);
     } catch (error) {
       lastError = error;

@@ -24,7 +24,9 @@ async function readBody(req: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-export async function startTestAgent(options: { user?: string; password?: string; remoteExec?: boolean } = {}): Promise<TestAgent> {
+export async function startTestAgent(
+  options: { user?: string; password?: string; remoteExec?: boolean } = {},
+): Promise<TestAgent> {
   const expected = `Basic ${Buffer.from(`${options.user ?? 'agent'}:${options.password ?? 'secret'}`).toString('base64')}`;
   const requests: ExecRequest[] = [];
   const server: Server = createServer((req, res) => {
