@@ -119,6 +119,15 @@ export class Engine implements TimerHost, PortHost {
     return done;
   }
 
+  /** Runs `action` on a client; a handler error it triggers fails the run instead of escaping. */
+  private guarded(action: () => void): void {
+    try {
+      action();
+    } catch (error) {
+      if (this.failure === undefined) this.failure = error;
+    }
+  }
+
   /** Stops every client; the current run (if any) then ends, rejecting with `failure` when given. */
   stopAll(timedOut: boolean, failure?: unknown): void {
     if (failure !== undefined && this.failure === undefined) this.failure = failure;
@@ -126,15 +135,15 @@ export class Engine implements TimerHost, PortHost {
     for (const client of this.pending.splice(this.pendingHead)) {
       if (this.cancelled.delete(client)) continue;
       if (!client.autoclose) this.holds -= 1;
-      client.cancel();
+      this.guarded(() => client.cancel());
     }
     this.pending = [];
     this.pendingHead = 0;
     for (const client of this.unlimited.splice(0)) {
       if (!client.autoclose) this.holds -= 1;
-      client.cancel();
+      this.guarded(() => client.cancel());
     }
-    for (const client of [...this.active]) client.stop(timedOut);
+    for (const client of [...this.active]) this.guarded(() => client.stop(timedOut));
     this.check();
   }
 
@@ -316,11 +325,11 @@ export class Engine implements TimerHost, PortHost {
     for (const port of [...this.ports]) if (port.autoclose) port.close();
     // Only autoclose clients can be left at this point.
     for (const client of [...this.pending.splice(this.pendingHead), ...this.unlimited.splice(0)]) {
-      if (!this.cancelled.delete(client)) client.cancel();
+      if (!this.cancelled.delete(client)) this.guarded(() => client.cancel());
     }
     this.pending = [];
     this.pendingHead = 0;
-    for (const client of [...this.active]) client.stop(false);
+    for (const client of [...this.active]) this.guarded(() => client.stop(false));
   }
 
   private finish(): void {

@@ -284,6 +284,7 @@ export class Task implements WorkerHost {
       return this.engine.run();
     }
     this.results.clear();
+    for (const worker of this.workers) if (worker.isClosed) this.workers.delete(worker);
     this.current = this.engine.run(timeout);
     return this.current;
   }

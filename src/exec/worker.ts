@@ -81,6 +81,11 @@ export abstract class Worker {
     return this.host !== undefined;
   }
 
+  /** True once every command of the worker is done (`close` was delivered). */
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
   /** @internal Binds the worker to its task and returns the clients to hand to the engine. */
   bind(host: WorkerHost): EngineClient[] {
     if (this.host) throw new WorkerError('worker has already been scheduled');
