@@ -58,8 +58,11 @@ export class NodeClient implements EngineClient {
   }
 
   start(): void {
+    // Input that is already over and empty needs no pipe: the command reads end of file either way.
+    const request =
+      this.inputEnded && this.input.length === 0 ? { ...this.request, stdin: false } : this.request;
     try {
-      this.handle = this.transport.start(this.request, this.sink());
+      this.handle = this.transport.start(request, this.sink());
     } catch (error) {
       // A command that cannot even be built (bad ssh_options...) ends the run like a failed start.
       this.handle = IDLE_HANDLE;
