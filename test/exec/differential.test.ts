@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { comparable, DIFF_ENV, requireClush, runClush, skipClusterShell } from './clush.js';
 import { execCase, type ExecCase } from './differential-cases.js';
+import { loginShellNoise } from './support/login-noise.js';
 import { requireSshd, skipSsh, startSshd, type Sshd } from './support/sshd.js';
 
 const SEED = Number(process.env.DROVER_EXEC_DIFF_SEED ?? 20261122);
@@ -26,12 +27,6 @@ async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) 
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return results;
 }
-
-/**
- * Over ssh the remote login shell runs the user's rc files, which on a shared test machine may print
- * noise of their own (pyenv rehashing races): such lines say nothing about either implementation.
- */
-const loginShellNoise = (line: string): boolean => /: (pyenv: |rm: cannot remove '[^']*\.pyenv)/.test(line);
 
 function clean(result: ReturnType<typeof comparable>): ReturnType<typeof comparable> {
   return { ...result, stderr: result.stderr.filter((line) => !loginShellNoise(line)) };

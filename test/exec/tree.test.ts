@@ -16,6 +16,7 @@ import {
   type Transport,
 } from '../../src/exec/index.js';
 import { GATEWAY_COMMAND } from './support/gateway-command.js';
+import { withoutLoginNoise } from './support/login-noise.js';
 import { requireSshd, skipSsh, startSshd, type Sshd } from './support/sshd.js';
 import { startTestAgent, type TestAgent } from './support/test-agent.js';
 
@@ -122,7 +123,7 @@ describe.skipIf(skipSsh)('tree mode over ssh', () => {
         return [
           node,
           task.nodeBuffer(node).toString(),
-          task.nodeError(node).toString(),
+          withoutLoginNoise(task.nodeError(node).toString()),
           task.nodeRetcode(node),
         ];
       });
