@@ -12,6 +12,7 @@ import { nodesetCommand } from './commands/nodeset.js';
 import { tablesCommand } from './commands/tables.js';
 import { exitCodeFor } from './errors.js';
 import { CliExit, processIO, type CliIO } from './io.js';
+import { execCommand } from './commands/exec.js';
 import { loginCommands } from './commands/login.js';
 import { catalogCommands } from './commands/catalog.js';
 import { upCommand } from './commands/up.js';
@@ -31,6 +32,7 @@ const modules: readonly CommandModule[] = [
   tablesCommand,
   configCommands,
   nodesetCommand,
+  execCommand,
   loginCommands,
   catalogCommands,
   upCommand,
