@@ -40,7 +40,8 @@ async function barReporter(io: CliIO): Promise<Reporter> {
   const multibar = new progress.MultiBar(
     {
       stream: io.stderr as unknown as NodeJS.WritableStream,
-      format: ' {bar} {percentage}% | {done}/{total} tasks | {state} | {id} {title}',
+      // {total} and {value} are the bar's own (permille of progress); the task counts are payload.
+      format: ' {bar} {percentage}% | {tasksDone}/{tasksTotal} tasks | {state} | {id} {title}',
       hideCursor: true,
       clearOnComplete: false,
       autopadding: true,
