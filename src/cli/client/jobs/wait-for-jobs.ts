@@ -55,8 +55,8 @@ async function barReporter(io: CliIO): Promise<Reporter> {
         id: job.id,
         title: job.title,
         state: job.state,
-        done: counts.done,
-        total: counts.total,
+        tasksDone: counts.done,
+        tasksTotal: counts.total,
       };
       const value = Math.round(counts.progress * 1000);
       const bar = bars.get(job.id);
