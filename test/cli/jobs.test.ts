@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { missingComponents } from '../helpers/components.js';
 import { startListeningMaster, type ListeningMaster } from '../helpers/listening-master.js';
+import { TEST_PASSWORD } from '../support/master.js';
 
 const missing = missingComponents('jobsApi', 'agentsApi');
 const noTaskLogs = missingComponents('taskLogsApi').length > 0;
@@ -138,6 +139,25 @@ describe.skipIf(missing.length > 0)(`drover submit${missing.length ? ` (needs ${
       stdin: JSON.stringify({ title: 'from stdin', jobtype: 'Command', data: { command: 'true' } }),
     });
     expect(JSON.parse(stdinJson.stdout)).toMatchObject({ title: 'from stdin' });
+  });
+
+  it('submits with the session token of a user who may not create API tokens', async () => {
+    const env = m.env('stored');
+    const login = await runCli(['login', '-u', 'artist-user', '--password-stdin'], {
+      env,
+      stdin: TEST_PASSWORD,
+    });
+    expect(login.stdout).toMatch(/the session token/);
+    const submitted = await runCli(
+      ['submit', '-t', 'by session', '-j', 'Command', '-d', 'command=true', '--json'],
+      {
+        env,
+      },
+    );
+    expect(submitted.code).toBe(0);
+    expect(JSON.parse(submitted.stdout)).toMatchObject({ title: 'by session', user: 'artist-user' });
+    expect((await runCli(['pause', 'by session'], { env })).code).toBe(0);
+    expect((await runCli(['logout'], { env })).code).toBe(0);
   });
 
   it('rolls back the jobs of a split submission when one is refused, and names what is wrong', async () => {
