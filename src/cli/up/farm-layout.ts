@@ -88,19 +88,27 @@ function processAlive(pid: number): boolean {
 }
 
 /**
- * Claims the directory for this process: two farms on one SQLite file would step on each other. A pid
- * file left by a process that no longer runs (a crash, a kill -9) is taken over.
+ * Claims the directory for this process: two farms on one SQLite file would step on each other. The pid
+ * file is created exclusively, so of two `drover up` started at once only one wins; a pid file left by a
+ * process that no longer runs (a crash, a kill -9) is taken over.
  */
 export function claimFarmDirectory(layout: FarmLayout): () => void {
-  const existing = readSecretFile(layout.pidFile);
-  const pid = existing === undefined ? NaN : Number(existing);
-  if (Number.isInteger(pid) && pid !== process.pid && processAlive(pid)) {
-    throw new CliExit(
-      1,
-      `a farm is already running from ${layout.root} (pid ${pid}); stop it with Ctrl-C first`,
-    );
+  for (let attempt = 0; ; attempt++) {
+    try {
+      writeFileSync(layout.pidFile, `${process.pid}\n`, { flag: 'wx' });
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) throw err;
+    }
+    const pid = Number(readSecretFile(layout.pidFile));
+    if (Number.isInteger(pid) && pid !== process.pid && processAlive(pid)) {
+      throw new CliExit(
+        1,
+        `a farm is already running from ${layout.root} (pid ${pid}); stop it with Ctrl-C first`,
+      );
+    }
+    rmSync(layout.pidFile, { force: true });
   }
-  writeFileSync(layout.pidFile, `${process.pid}\n`);
   return () => {
     if (existsSync(layout.pidFile) && readSecretFile(layout.pidFile) === String(process.pid)) {
       rmSync(layout.pidFile, { force: true });
