@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -126,6 +126,7 @@ describe('drover up', () => {
     try {
       const farm = up(['--agents', '0', '--port', String(port), '--data', 'elsewhere']);
       expect((await farm.exited).code).toBe(1);
+      expect(existsSync(join(dir, 'elsewhere', 'admin-password'))).toBe(false);
       expect(farm.stderr).toContain(
         `drover: port ${port} on 127.0.0.1 is in use (another farm?); choose another with --port\n`,
       );

@@ -87,8 +87,9 @@ export async function runUp(io: CliIO, options: UpOptions, stop: Promise<unknown
       destination: { write: (line: string) => io.stderr.write(line), isTTY: io.stderr.isTTY },
     });
     master = await createMaster({ config, logger, version, allowAgentLoopback: true });
-    const accounts = await prepareFarmAccounts(master.context, layout);
+    // Listening first: a port in use must not leave a generated password behind that was never shown.
     const url = await listen(master, options.host, port);
+    const accounts = await prepareFarmAccounts(master.context, layout);
     const login = options.login ? await loginLocalCli(master.context, io.env, url) : undefined;
     agents = startLocalAgents({
       count: options.agents,
