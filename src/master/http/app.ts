@@ -13,6 +13,7 @@ import { UnauthenticatedError, ForbiddenError } from '../../core/errors.js';
 import type { Logger } from '../../core/logging.js';
 import { hasRole, type Access, type Principal } from './access.js';
 import { errorReply } from './error-response.js';
+import { startRouteCatalog } from './route-catalog.js';
 import { validatorCompiler } from './validation.js';
 
 export type MasterApp = FastifyInstance<Server, IncomingMessage, ServerResponse, Logger, TypeBoxTypeProvider>;
@@ -56,8 +57,10 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<MasterApp> 
   app.removeContentTypeParser('text/plain');
   app.decorateRequest('principal', undefined);
 
+  const recordRoute = startRouteCatalog(app);
   // Secure by default: a route that changes state must say who may call it.
   app.addHook('onRoute', (route) => {
+    recordRoute(route);
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     const mutating = methods.some((m) => m !== 'GET' && m !== 'HEAD' && m !== 'OPTIONS');
     if (mutating && !route.config?.access) {
