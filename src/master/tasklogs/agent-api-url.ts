@@ -24,8 +24,5 @@ export function agentApiUrl(
   }
   if (host === null || host === '') return undefined;
   const hostPart = isIPv6(host) ? `[${host}]` : host;
-  return template
-    .replaceAll('{host}', hostPart)
-    .replaceAll('{port}', String(agent.port))
-    .replace(/\/+$/, '');
+  return template.replaceAll('{host}', hostPart).replaceAll('{port}', String(agent.port)).replace(/\/+$/, '');
 }

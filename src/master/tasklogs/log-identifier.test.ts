@@ -14,7 +14,9 @@ const identifiers = fc.oneof(
 
 describe('log identifiers', () => {
   it('accepts the agent’s names', () => {
-    expect(logIdentifierProblem('2014-09-03_10-58-59_4_4ee02475335911e4a935c86000cbf5fb.csv')).toBeUndefined();
+    expect(
+      logIdentifierProblem('2014-09-03_10-58-59_4_4ee02475335911e4a935c86000cbf5fb.csv'),
+    ).toBeUndefined();
     expect(logIdentifierProblem('a b ü 日本.csv')).toBeUndefined();
   });
 
