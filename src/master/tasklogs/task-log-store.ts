@@ -19,6 +19,14 @@ import { checkLogIdentifier } from './log-identifier.js';
 
 const TEMP_PREFIX = '.upload-';
 
+/** Uncompressed bytes accepted per log upload (render logs are large, but not this large). */
+export const TASK_LOG_MAX_BYTES = 1024 * 1024 * 1024;
+
+/** The store of the configured `tasklogs_dir`. */
+export function configuredTaskLogStore(config: { tasklogs_dir: string }): TaskLogStore {
+  return new TaskLogStore(config.tasklogs_dir, TASK_LOG_MAX_BYTES);
+}
+
 /** An upload larger than the store accepts (HTTP 413). */
 export class TaskLogTooLargeError extends Error {
   readonly statusCode = 413;

@@ -18,7 +18,7 @@ import { createGunzip } from 'node:zlib';
 import type { MasterContext } from '../context.js';
 import type { MasterApp } from '../http/app.js';
 import { idOrName } from '../http/id-or-name.js';
-import { TaskLogStore, TaskLogTooLargeError } from './task-log-store.js';
+import { configuredTaskLogStore, TaskLogTooLargeError, type TaskLogStore } from './task-log-store.js';
 import {
   getLogOfAttempt,
   listLogsOfAttempt,
@@ -31,9 +31,6 @@ import {
 import { taskLogListItem, taskLogView } from './task-log.view.js';
 import { Readable } from 'node:stream';
 
-/** Uncompressed bytes accepted per log upload (render logs are large, but not this large). */
-export const TASK_LOG_MAX_BYTES = 1024 * 1024 * 1024;
-
 const tags = ['task logs'];
 const writers = { access: { roles: ['wrangler', 'agent'] } } as const;
 const LOGS = '/jobs/:job/tasks/:task/attempts/:attempt/logs';
@@ -43,7 +40,7 @@ const CsvBody = {
   content: { 'text/csv': { schema: {} } },
 };
 
-export function taskLogRoutes(ctx: MasterContext, store = defaultStore(ctx)) {
+export function taskLogRoutes(ctx: MasterContext, store = configuredTaskLogStore(ctx.config)) {
   return async (app: MasterApp) => {
     registerRoutes(app, ctx, store);
     await app.register(async (scope) => {
@@ -53,10 +50,6 @@ export function taskLogRoutes(ctx: MasterContext, store = defaultStore(ctx)) {
       registerUploadRoute(scope as unknown as MasterApp, ctx, store);
     });
   };
-}
-
-function defaultStore(ctx: MasterContext): TaskLogStore {
-  return new TaskLogStore(ctx.config.tasklogs_dir, TASK_LOG_MAX_BYTES);
 }
 
 function registerRoutes(app: MasterApp, ctx: MasterContext, store: TaskLogStore): void {
@@ -174,8 +167,8 @@ function registerUploadRoute(app: MasterApp, ctx: MasterContext, store: TaskLogS
     },
     async (req, reply) => {
       const declared = Number(req.headers['content-length']);
-      if (Number.isFinite(declared) && declared > TASK_LOG_MAX_BYTES)
-        throw new TaskLogTooLargeError(TASK_LOG_MAX_BYTES);
+      if (Number.isFinite(declared) && declared > store.maxBytes)
+        throw new TaskLogTooLargeError(store.maxBytes);
       // No Content-Type (or no body at all) reaches the handler without a parsed body.
       if (!(req.body instanceof Readable)) {
         return reply.status(415).send({ error: 'the log file must be sent as text/csv' });
