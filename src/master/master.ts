@@ -21,6 +21,8 @@ import type { MasterContext } from './context.js';
 import { LocalFarmEvents } from './events/farm-events.js';
 import { buildHttpApp, type MasterApp } from './http/app.js';
 import { healthRoutes } from './http/health.routes.js';
+import { MasterMetrics } from './metrics/master-metrics.js';
+import { metricsRoutes } from './metrics/metrics.routes.js';
 import { resourceRoutes } from './routes.js';
 import { BufferedTaskEventRecorder } from './statistics/task-event-recorder.js';
 
@@ -86,9 +88,11 @@ export async function createMaster(options: MasterOptions): Promise<Master> {
     allowAgentLoopback: options.allowAgentLoopback ?? config.allow_agents_from_loopback,
   };
   const authenticator = new Authenticator(context.db, clock, log);
+  const metrics = new MasterMetrics({ db: context.db, clock, version: options.version });
   const app = await buildHttpApp({
     logger: log,
     version: options.version,
+    observeRequest: metrics.observeRequest,
     authenticate: authenticator.authenticate,
     publicRead: config.public_read,
     apiRoutes: [
@@ -96,7 +100,10 @@ export async function createMaster(options: MasterOptions): Promise<Master> {
       authRoutes(context, authenticator),
       ...resourceRoutes.map((routes) => routes(context)),
     ],
-    rootRoutes: [rootSessionRoutes(context, authenticator)],
+    rootRoutes: [
+      rootSessionRoutes(context, authenticator),
+      metricsRoutes(context, metrics, authenticator.authenticate),
+    ],
   });
 
   let closed = false;

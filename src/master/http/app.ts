@@ -31,8 +31,18 @@ export interface HttpAppOptions {
   /** Routes outside /api/v1 (the web UI, /metrics, /setup, /login). */
   rootRoutes?: readonly ((app: MasterApp) => void | Promise<void>)[];
   version: string;
+  /** Told about every answered request (the metrics). */
+  observeRequest?: (observation: RequestObservation) => void;
   bodyLimit?: number;
   trustProxy?: boolean;
+}
+
+export interface RequestObservation {
+  method: string;
+  /** The route template (`/api/v1/jobs/:job`), or undefined when no route matched. */
+  route: string | undefined;
+  status: number;
+  seconds: number;
 }
 
 export const API_PREFIX = '/api/v1';
@@ -85,6 +95,12 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<MasterApp> 
   });
 
   app.addHook('onResponse', async (request, reply) => {
+    options.observeRequest?.({
+      method: request.method,
+      route: request.is404 ? undefined : request.routeOptions.url,
+      status: reply.statusCode,
+      seconds: reply.elapsedTime / 1000,
+    });
     request.log.info(
       {
         method: request.method,
