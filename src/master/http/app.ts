@@ -143,7 +143,13 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<MasterApp> 
       security: [{ bearer: [] }, { session: [] }],
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
+  // The documentation is public, like the document it shows (/api/v1/openapi.json).
+  await app.register(async (docs) => {
+    docs.addHook('onRoute', (route) => {
+      route.config = { ...route.config, access: 'public' };
+    });
+    await docs.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
+  });
 
   await app.register(
     async (api) => {

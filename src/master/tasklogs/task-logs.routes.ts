@@ -36,8 +36,7 @@ const writers = { access: { roles: ['wrangler', 'agent'] } } as const;
 const LOGS = '/jobs/:job/tasks/:task/attempts/:attempt/logs';
 
 const CsvBody = {
-  description: 'the log file: CSV rows `time, pid, stream, line, message`',
-  content: { 'text/csv': { schema: {} } },
+  content: { 'text/csv': { schema: { description: 'CSV rows: time, pid, stream, line number, message' } } },
 };
 
 export function taskLogRoutes(ctx: MasterContext, store = configuredTaskLogStore(ctx.config)) {
