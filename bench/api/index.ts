@@ -4,7 +4,10 @@
  * 100,000 jobs, 1,000- and 100,000-frame submissions, agent registrations (sequential and 16 concurrent
  * clients), task-state updates — first on SQLite, then on a private PostgreSQL server.
  *
- *   npm run bench -- api [--quick] [--only sqlite|postgres]
+ *   npm run bench -- api [--quick] [--only sqlite|postgres] [--scenario listing|submission|registration|taskUpdate]
+ *                        [--cpu-prof <dir>]
+ *
+ * `--cpu-prof` writes the master's CPU profile (Chrome DevTools format) to <dir> when it stops.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -27,7 +30,10 @@ import { createBenchJobType } from './seed.js';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
-const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
+const option = (name: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
+const only = option('--only');
+const onlyScenario = option('--scenario');
+const cpuProfileDir = option('--cpu-prof');
 const dialects = (['sqlite', 'postgres'] as const).filter((d) => only === undefined || d === only);
 const root = new URL('../../', import.meta.url).pathname;
 
@@ -102,7 +108,13 @@ async function startServer(
 ): Promise<{ child: ChildProcess; url: string; tokens: { admin: string; agent: string } }> {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', join(root, 'bench/api/server.ts'), JSON.stringify({ database, dir })],
+    [
+      ...(cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`] : []),
+      '--import',
+      'tsx',
+      join(root, 'bench/api/server.ts'),
+      JSON.stringify({ database, dir }),
+    ],
     { stdio: ['ignore', 'pipe', 'inherit'], cwd: root },
   );
   const lines = createInterface({ input: child.stdout! });
