@@ -76,12 +76,10 @@ for (const dialect of dialects) {
           );
         },
       };
-      for (const scenario of [
-        listingScenario,
-        submissionScenario,
-        registrationScenario,
-        taskUpdateScenario,
-      ]) {
+      const scenarios = [listingScenario, submissionScenario, registrationScenario, taskUpdateScenario];
+      for (const scenario of scenarios.filter(
+        (f) => onlyScenario === undefined || f.name === `${onlyScenario}Scenario`,
+      )) {
         try {
           await scenario(ctx);
         } catch (err) {
