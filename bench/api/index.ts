@@ -10,7 +10,7 @@
  * `--cpu-prof` writes the master's CPU profile (Chrome DevTools format) to <dir> when it stops.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -68,6 +68,7 @@ for (const dialect of dialects) {
         db: handle.db,
         jobtype: await createBenchJobType(handle.db),
         quick,
+        serverCpuMs: () => processCpuMs(started.child.pid!),
         report(figure) {
           results.push({ dialect, figure });
           const verdict = figure.met === undefined ? '' : figure.met ? '  ok' : '  MISSED';
@@ -122,6 +123,17 @@ async function startServer(
   });
   return { child, ...(JSON.parse(first) as { url: string; tokens: { admin: string; agent: string } }) };
 }
+
+/** User + system CPU of a process, from /proc (Linux), in milliseconds. */
+function processCpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name (which may contain spaces) start at ")"; utime and stime are 14 and 15.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return (ticks / CLOCK_TICKS_PER_SECOND) * 1000;
+}
+
+const CLOCK_TICKS_PER_SECOND = 100;
 
 async function stopServer(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null) return;
