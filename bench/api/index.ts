@@ -36,6 +36,8 @@ const onlyScenario = option('--scenario');
 const cpuProfileDir = option('--cpu-prof');
 const dialects = (['sqlite', 'postgres'] as const).filter((d) => only === undefined || d === only);
 const root = new URL('../../', import.meta.url).pathname;
+/** Linux's USER_HZ: /proc reports CPU times in these ticks. */
+const CLOCK_TICKS_PER_SECOND = 100;
 
 const results: { dialect: DialectName; figure: Figure }[] = [];
 
@@ -132,8 +134,6 @@ function processCpuMs(pid: number): number {
   const ticks = Number(fields[11]) + Number(fields[12]);
   return (ticks / CLOCK_TICKS_PER_SECOND) * 1000;
 }
-
-const CLOCK_TICKS_PER_SECOND = 100;
 
 async function stopServer(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null) return;
