@@ -2,12 +2,15 @@
  * The master's resources. Each entry registers one resource's routes under /api/v1; one per line so that
  * parallel work merges cleanly.
  */
+import { agentRoutes } from './agents/agents.routes.js';
 import type { MasterContext } from './context.js';
 import { jobGroupRoutes } from './groups/job-group.routes.js';
 import type { MasterApp } from './http/app.js';
 import { jobTypeRoutes } from './jobtypes/jobtype.routes.js';
+import { pathMapRoutes } from './pathmaps/pathmaps.routes.js';
 import { jobQueueRoutes } from './queues/job-queue.routes.js';
 import { softwareRoutes } from './software/software.routes.js';
+import { tagRoutes } from './tags/tags.routes.js';
 import { taskLogRoutes } from './tasklogs/task-logs.routes.js';
 
 export type ResourceRoutes = (ctx: MasterContext) => (app: MasterApp) => void | Promise<void>;
@@ -18,5 +21,8 @@ export const resourceRoutes: readonly ResourceRoutes[] = [
   softwareRoutes,
   jobQueueRoutes,
   jobGroupRoutes,
+  agentRoutes,
+  tagRoutes,
+  pathMapRoutes,
   taskLogRoutes,
 ];
