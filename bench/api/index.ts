@@ -11,7 +11,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import pg from 'pg';
@@ -59,7 +59,11 @@ for (const dialect of dialects) {
       await admin.end();
       database = `postgresql://postgres@${info.host}:${info.port}/bench`;
     }
-    console.log(`\n== ${dialect} (${quick ? 'quick' : 'full'})`);
+    // Other work on the machine slows every figure; the master's CPU time per request is less affected.
+    const load = loadavg()
+      .map((v) => v.toFixed(2))
+      .join(' ');
+    console.log(`\n== ${dialect} (${quick ? 'quick' : 'full'}; ${cpus().length} CPUs, load average ${load})`);
     const started = await startServer(database, dir);
     server = started.child;
     const handle = await openDatabase({ url: database, poolSize: 2 });
