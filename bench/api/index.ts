@@ -5,9 +5,10 @@
  * clients), task-state updates — first on SQLite, then on a private PostgreSQL server.
  *
  *   npm run bench -- api [--quick] [--only sqlite|postgres] [--scenario listing|submission|registration|taskUpdate]
- *                        [--cpu-prof <dir>]
+ *                        [--cpu-prof <dir>] [--log-level info|warn]
  *
- * `--cpu-prof` writes the master's CPU profile (Chrome DevTools format) to <dir> when it stops.
+ * `--cpu-prof` writes the master's CPU profile (Chrome DevTools format) to <dir> when it stops;
+ * `--log-level warn` drops the per-request log lines (production logs them at info).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -34,6 +35,7 @@ const option = (name: string) => (args.includes(name) ? args[args.indexOf(name) 
 const only = option('--only');
 const onlyScenario = option('--scenario');
 const cpuProfileDir = option('--cpu-prof');
+const logLevel = option('--log-level') ?? 'info';
 const dialects = (['sqlite', 'postgres'] as const).filter((d) => only === undefined || d === only);
 const root = new URL('../../', import.meta.url).pathname;
 /** Linux's USER_HZ: /proc reports CPU times in these ticks. */
@@ -118,7 +120,7 @@ async function startServer(
       '--import',
       'tsx',
       join(root, 'bench/api/server.ts'),
-      JSON.stringify({ database, dir }),
+      JSON.stringify({ database, dir, logLevel }),
     ],
     { stdio: ['ignore', 'pipe', 'inherit'], cwd: root },
   );
