@@ -6,11 +6,13 @@ import { agentRoutes } from './agents/agents.routes.js';
 import type { MasterContext } from './context.js';
 import { jobGroupRoutes } from './groups/job-group.routes.js';
 import type { MasterApp } from './http/app.js';
+import { jobRoutes } from './jobs/job.routes.js';
 import { jobTypeRoutes } from './jobtypes/jobtype.routes.js';
 import { pathMapRoutes } from './pathmaps/pathmaps.routes.js';
 import { jobQueueRoutes } from './queues/job-queue.routes.js';
 import { softwareRoutes } from './software/software.routes.js';
 import { tagRoutes } from './tags/tags.routes.js';
+import { taskRoutes } from './tasks/task.routes.js';
 import { taskLogRoutes } from './tasklogs/task-logs.routes.js';
 
 export type ResourceRoutes = (ctx: MasterContext) => (app: MasterApp) => void | Promise<void>;
@@ -24,5 +26,7 @@ export const resourceRoutes: readonly ResourceRoutes[] = [
   agentRoutes,
   tagRoutes,
   pathMapRoutes,
+  jobRoutes,
+  taskRoutes,
   taskLogRoutes,
 ];
