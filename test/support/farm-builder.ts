@@ -159,7 +159,7 @@ export class FarmBuilder {
         by,
         requirements: this.index.requirements.intern(tags, software, spec.project ?? null),
       },
-      new JobTasks(rows, blacklist),
+      JobTasks.fromRows(rows, blacklist),
     );
   }
 

@@ -14,6 +14,7 @@ import {
   type WorkStateValue,
 } from '../../core/enums.js';
 import type { Database, Millis } from '../database.js';
+import { dialectOf } from '../dialect-name.js';
 import { parseJsonColumn } from '../json-column.js';
 
 const { RUNNING, PAUSED, DONE } = WorkState.values;
@@ -298,24 +299,81 @@ export async function listOpenJobs(
   }));
 }
 
-/** Unfinished tasks of all jobs (or the given ones), ordered by job, frame, tile, id. */
-export async function listUnfinishedTasks(
+/**
+ * The queued tasks (no state, no agent) of each job (all, or the given ones): one row per job with its
+ * tasks as parallel arrays in no particular order, aggregated by the database from the covering
+ * `tasks_waiting` index. A million tasks arrive as a thousand rows, an order of magnitude faster than a
+ * million row objects.
+ */
+export async function listWaitingTasksByJob(
+  db: Kysely<Database>,
+  jobIds?: readonly number[],
+): Promise<WaitingTasks[]> {
+  const dialect = dialectOf(db as Kysely<unknown>);
+  const concat = (expression: ReturnType<typeof sql>) =>
+    dialect === 'postgres'
+      ? sql<string>`string_agg(${expression}::text, ',')`
+      : sql<string>`group_concat(${expression}${sql.raw(dialect === 'mysql' ? " separator ','" : ", ','")})`;
+  const query = (trx: Kysely<Database>, chunk: readonly number[] | undefined) => {
+    let q = trx
+      .selectFrom('tasks')
+      .select([
+        'job_id',
+        concat(sql`id`).as('ids'),
+        concat(sql`frame`).as('frames'),
+        concat(sql`coalesce(tile, -1)`).as('tiles'),
+      ])
+      .where('state', 'is', null)
+      .where('agent_id', 'is', null)
+      .groupBy('job_id');
+    if (chunk) q = q.where('job_id', 'in', chunk);
+    return q.execute();
+  };
+  const rows =
+    dialect === 'mysql'
+      ? await db.connection().execute(async (conn) => {
+          // GROUP_CONCAT stops at group_concat_max_len (1 MB by default in MariaDB): lift it for this session.
+          await sql`set session group_concat_max_len = 1073741824`.execute(conn);
+          return inChunks(jobIds, (chunk) => query(conn, chunk));
+        })
+      : await inChunks(jobIds, (chunk) => query(db, chunk));
+  return rows.map((row) => ({
+    jobId: row.job_id,
+    ids: splitNumbers(row.ids),
+    frames: splitNumbers(row.frames),
+    tiles: splitNumbers(row.tiles),
+  }));
+}
+
+export interface WaitingTasks {
+  readonly jobId: number;
+  readonly ids: number[];
+  readonly frames: number[];
+  /** -1 = no tile. */
+  readonly tiles: number[];
+}
+
+/**
+ * The other unfinished tasks, of all jobs or the given ones: those an agent holds (assigned, running or
+ * paused there) and those running or paused without an agent. Few compared to the queued ones.
+ */
+export async function listOtherUnfinishedTasks(
   db: Kysely<Database>,
   jobIds?: readonly number[],
 ): Promise<SchedulingTaskRow[]> {
-  const rows = await inChunks(jobIds, (chunk) => {
-    let query = db
-      .selectFrom('tasks')
-      .select(['id', 'job_id', 'frame', 'tile', 'agent_id', 'state'])
-      .where((eb) => unfinishedTask(eb.ref('state')))
-      .orderBy('job_id')
-      .orderBy('frame')
-      .orderBy('tile')
-      .orderBy('id');
+  const select = (chunk: readonly number[] | undefined) => {
+    let query = db.selectFrom('tasks').select(['id', 'job_id', 'frame', 'tile', 'agent_id', 'state']);
     if (chunk) query = query.where('job_id', 'in', chunk);
-    return query.execute();
-  });
-  return rows.map((row) => ({
+    return query;
+  };
+  // Two index-friendly queries rather than one OR that would scan every task.
+  const assigned = await inChunks(jobIds, (chunk) =>
+    select(chunk).where('state', 'is', null).where('agent_id', 'is not', null).execute(),
+  );
+  const started = await inChunks(jobIds, (chunk) =>
+    select(chunk).where('state', 'in', [RUNNING, PAUSED]).execute(),
+  );
+  return [...assigned, ...started].map((row) => ({
     id: row.id,
     jobId: row.job_id,
     frame: row.frame,
@@ -323,6 +381,34 @@ export async function listUnfinishedTasks(
     agentId: row.agent_id,
     state: row.state as WorkStateValue | null,
   }));
+}
+
+/**
+ * Parses "12,13.5,-1" into numbers. Hand-rolled because it runs over millions of values when the index
+ * is built; the values are what the databases print for integers and NUMERIC(10,4).
+ */
+export function splitNumbers(text: string | null): number[] {
+  const out: number[] = [];
+  if (text === null || text === '') return out;
+  let value = 0;
+  let scale = 0;
+  let negative = false;
+  for (let i = 0; i <= text.length; i++) {
+    const c = i < text.length ? text.charCodeAt(i) : 44;
+    if (c >= 48 && c <= 57) {
+      value = value * 10 + (c - 48);
+      if (scale > 0) scale *= 10;
+    } else if (c === 44) {
+      const n = scale > 0 ? value / scale : value;
+      out.push(negative ? -n : n);
+      value = 0;
+      scale = 0;
+      negative = false;
+    } else if (c === 46) scale = 1;
+    else if (c === 45) negative = true;
+    else return text.split(',').map(Number);
+  }
+  return out;
 }
 
 /** The current state of the given tasks (missing ones were deleted). */
@@ -357,12 +443,14 @@ export async function listUnfinishedTaskFailures(
     let query = db
       .selectFrom('failed_tasks_in_agents as f')
       .innerJoin('tasks', 'tasks.id', 'f.task_id')
-      .select(['tasks.job_id', 'f.task_id', 'f.agent_id'])
-      .where((eb) => unfinishedTask(eb.ref('tasks.state')));
+      .select(['tasks.job_id', 'tasks.state', 'f.task_id', 'f.agent_id']);
     if (chunk) query = query.where('tasks.job_id', 'in', chunk);
     return query.execute();
   });
-  return rows.map((row) => ({ jobId: row.job_id, taskId: row.task_id, agentId: row.agent_id }));
+  // Filtered here: the records are few, and an OR on the task state would make the database scan tasks.
+  return rows
+    .filter((row) => row.state === null || row.state === RUNNING || row.state === PAUSED)
+    .map((row) => ({ jobId: row.job_id, taskId: row.task_id, agentId: row.agent_id }));
 }
 
 /** Jobs that wait for the given ones (to re-check after a parent finished). */

@@ -8,6 +8,7 @@
  * - `cursor` is at or before the first queued slot, so batch selection never scans finished work twice;
  * - `heldBy` has an entry exactly for the HELD slots.
  * New tasks (a re-framed job) are not inserted here: the whole job is reloaded instead.
+ * Building from a million row objects is what makes loading slow, so the loader passes parallel arrays.
  */
 
 export const GONE = 0;
@@ -22,6 +23,33 @@ export interface TaskSlotInput {
   tile: number | null;
   /** The agent holding it (assigned or running), or null when it waits in the queue. */
   agentId: string | null;
+}
+
+/**
+ * The permutation that sorts the slots by frame, tile, id; undefined when they already are (the usual
+ * case: tasks are created in frame order and ids grow).
+ */
+function frameOrder(ids: Float64Array, frames: Float64Array, tiles: Int32Array): Uint32Array | undefined {
+  let sorted = true;
+  for (let i = 1; i < ids.length && sorted; i++) sorted = compareSlots(ids, frames, tiles, i - 1, i) < 0;
+  if (sorted) return undefined;
+  const order = Uint32Array.from({ length: ids.length }, (_, i) => i);
+  return order.sort((a, b) => compareSlots(ids, frames, tiles, a, b));
+}
+
+function compareSlots(
+  ids: Float64Array,
+  frames: Float64Array,
+  tiles: Int32Array,
+  a: number,
+  b: number,
+): number {
+  return frames[a]! - frames[b]! || tiles[a]! - tiles[b]! || ids[a]! - ids[b]!;
+}
+
+function permute<T extends Float64Array | Int32Array>(source: T, order: Uint32Array, target: T): T {
+  for (let i = 0; i < order.length; i++) target[i] = source[order[i]!]!;
+  return target;
 }
 
 /** Frames are Numeric(10,4): two frames closer than this are the same frame. */
@@ -42,31 +70,73 @@ export class JobTasks {
   /** taskId → agents the task failed on (only tasks that have such records). */
   private readonly blacklist = new Map<number, Set<string>>();
 
-  /** `rows` must be in frame, tile, id order. */
-  constructor(rows: readonly TaskSlotInput[], blacklist: Iterable<{ taskId: number; agentId: string }> = []) {
-    const n = rows.length;
-    this.ids = new Float64Array(n);
-    this.frames = new Float64Array(n);
-    this.tiles = new Int32Array(n);
+  /** Parallel columns in any order (tiles -1 = none, holder null = waiting); sorted here by frame, tile, id. */
+  private constructor(
+    ids: Float64Array,
+    frames: Float64Array,
+    tiles: Int32Array,
+    holders: readonly (string | null)[],
+    blacklist: Iterable<{ taskId: number; agentId: string }>,
+  ) {
+    const n = ids.length;
+    const order = frameOrder(ids, frames, tiles);
+    this.ids = order ? permute(ids, order, new Float64Array(n)) : ids;
+    this.frames = order ? permute(frames, order, new Float64Array(n)) : frames;
+    this.tiles = order ? permute(tiles, order, new Int32Array(n)) : tiles;
     this.status = new Uint8Array(n);
     let ascending = true;
     for (let i = 0; i < n; i++) {
-      const row = rows[i]!;
-      this.ids[i] = row.id;
-      this.frames[i] = row.frame;
-      this.tiles[i] = row.tile ?? -1;
-      if (i > 0 && row.id <= this.ids[i - 1]!) ascending = false;
-      if (row.agentId === null) {
+      if (i > 0 && this.ids[i]! <= this.ids[i - 1]!) ascending = false;
+      const holder = holders[order ? order[i]! : i] ?? null;
+      if (holder === null) {
         this.status[i] = QUEUED;
         this.queued++;
       } else {
         this.status[i] = HELD;
-        this.heldBy.set(i, row.agentId);
+        this.heldBy.set(i, holder);
       }
     }
     this.idsAscending = ascending;
     for (const { taskId, agentId } of blacklist) this.addFailedOn(taskId, agentId);
     this.advanceCursor();
+  }
+
+  static fromRows(
+    rows: readonly TaskSlotInput[],
+    blacklist: Iterable<{ taskId: number; agentId: string }> = [],
+  ): JobTasks {
+    return JobTasks.fromParts(undefined, rows, blacklist);
+  }
+
+  /**
+   * From the database's two views of a job: its waiting tasks as parallel arrays (tiles -1 = none) and
+   * the tasks agents hold.
+   */
+  static fromParts(
+    waiting: { ids: readonly number[]; frames: readonly number[]; tiles: readonly number[] } | undefined,
+    held: readonly TaskSlotInput[],
+    blacklist: Iterable<{ taskId: number; agentId: string }> = [],
+  ): JobTasks {
+    const w = waiting?.ids.length ?? 0;
+    const n = w + held.length;
+    const ids = new Float64Array(n);
+    const frames = new Float64Array(n);
+    const tiles = new Int32Array(n);
+    const holders: (string | null)[] = [];
+    if (waiting) {
+      ids.set(waiting.ids);
+      frames.set(waiting.frames);
+      tiles.set(waiting.tiles);
+    }
+    holders.length = w;
+    for (let i = 0; i < held.length; i++) {
+      const row = held[i]!;
+      ids[w + i] = row.id;
+      frames[w + i] = row.frame;
+      tiles[w + i] = row.tile ?? -1;
+      holders[w + i] = row.agentId;
+    }
+    return new JobTasks(ids, frames, tiles, holders, blacklist);
   }
 
   get size(): number {
