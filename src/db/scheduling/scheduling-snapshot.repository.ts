@@ -453,6 +453,22 @@ export async function listUnfinishedTaskFailures(
     .map((row) => ({ jobId: row.job_id, taskId: row.task_id, agentId: row.agent_id }));
 }
 
+/** The agents each of the given tasks failed on. */
+export async function listTaskFailures(
+  db: Kysely<Database>,
+  taskIds: readonly number[],
+): Promise<{ taskId: number; agentId: string }[]> {
+  if (taskIds.length === 0) return [];
+  const rows = await inChunks(taskIds, (chunk) =>
+    db
+      .selectFrom('failed_tasks_in_agents')
+      .select(['task_id', 'agent_id'])
+      .where('task_id', 'in', chunk!)
+      .execute(),
+  );
+  return rows.map((row) => ({ taskId: row.task_id, agentId: row.agent_id }));
+}
+
 /** Jobs that wait for the given ones (to re-check after a parent finished). */
 export async function listChildJobIds(db: Kysely<Database>, parentIds: readonly number[]): Promise<number[]> {
   if (parentIds.length === 0) return [];

@@ -5,7 +5,7 @@
  * `claimTasks` does, inside one transaction:
  * 1. the caller's fence (the leadership check) — nothing is written by a scheduler that lost the lead;
  * 2. locks and checks the agents (still online or running), the tasks (still unassigned and queued or
- *    running) and the jobs (still queued or running, not hidden, not marked for deletion); a claim whose
+ *    running, and not failed on that agent before) and the jobs (still queued or running, not hidden, not marked for deletion); a claim whose
  *    agent, job or any task fails is refused whole (its batch would no longer be what was decided);
  * 3. assigns the tasks with PyFarm's hooks for an assignment: agent set, one more attempt, not yet sent;
  * 4. moves queued jobs to RUNNING with the job hooks (time_started stamped, time_finished cleared): what
@@ -80,6 +80,17 @@ export async function claimTasks(
       for (const row of await query.execute()) freeTasks.add(row.id);
     }
 
+    // The per-task blacklist: a task never goes back to an agent it failed on.
+    const failedOn = new Set<string>();
+    for (const chunk of chunks(taskIds)) {
+      const rows = await trx
+        .selectFrom('failed_tasks_in_agents')
+        .select(['task_id', 'agent_id'])
+        .where('task_id', 'in', chunk)
+        .execute();
+      for (const row of rows) failedOn.add(`${row.task_id}/${row.agent_id}`);
+    }
+
     const jobIds = [...new Set(claims.map((c) => c.jobId))].sort((a, b) => a - b);
     const openJobs = new Set<number>();
     for (const chunk of chunks(jobIds)) {
@@ -99,8 +110,9 @@ export async function claimTasks(
     for (const claim of claims) {
       if (!liveAgents.has(claim.agentId)) refused.push({ claim, reason: 'agent' });
       else if (!openJobs.has(claim.jobId)) refused.push({ claim, reason: 'job' });
-      else if (!claim.taskIds.every((id) => freeTasks.has(id))) refused.push({ claim, reason: 'task' });
-      else claimed.push(claim);
+      else if (!claim.taskIds.every((id) => freeTasks.has(id) && !failedOn.has(`${id}/${claim.agentId}`))) {
+        refused.push({ claim, reason: 'task' });
+      } else claimed.push(claim);
     }
     if (claimed.length === 0) return { claimed, refused };
 
@@ -169,6 +181,50 @@ export async function markTasksSent(
     updated += Number(result.numUpdatedRows);
   }
   return updated;
+}
+
+/**
+ * Takes tasks back from an agent they never reached (the delivery was refused or failed): agent cleared,
+ * the attempt the assignment counted undone, not sent. Only tasks the agent still holds and has not
+ * started are changed. Returns them with their jobs.
+ */
+export async function unassignUndelivered(
+  db: Kysely<Database>,
+  agentId: string,
+  taskIds: readonly number[],
+): Promise<{ id: number; jobId: number }[]> {
+  if (taskIds.length === 0) return [];
+  return transaction(db, async (trx) => {
+    const lock = dialectOf(trx as Kysely<unknown>) !== 'sqlite';
+    const held: { id: number; jobId: number }[] = [];
+    for (const chunk of chunks([...taskIds])) {
+      let query = trx
+        .selectFrom('tasks')
+        .select(['id', 'job_id'])
+        .where('id', 'in', chunk)
+        .where('agent_id', '=', agentId)
+        .where('state', 'is', null);
+      if (lock) query = query.forUpdate();
+      for (const row of await query.execute()) held.push({ id: row.id, jobId: row.job_id });
+    }
+    for (const chunk of chunks(held.map((t) => t.id))) {
+      await trx
+        .updateTable('tasks')
+        .set((eb) => ({
+          agent_id: null,
+          sent_to_agent: false,
+          attempts: eb
+            .case()
+            .when('attempts', '>', 0)
+            .then(eb('attempts', '-', 1))
+            .else(0)
+            .end(),
+        }))
+        .where('id', 'in', chunk)
+        .execute();
+    }
+    return held;
+  });
 }
 
 function* chunks<T>(items: readonly T[]): Generator<T[]> {

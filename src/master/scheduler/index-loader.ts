@@ -9,6 +9,7 @@ import {
   listOpenJobs,
   listSchedulingAgents,
   listSchedulingQueues,
+  listTaskFailures,
   listTaskStates,
   listOtherUnfinishedTasks,
   listUnfinishedTaskFailures,
@@ -75,32 +76,46 @@ export async function reloadJobs(
   return removed;
 }
 
-/**
- * Applies the current state of the given tasks to the index. Returns the ids of jobs the index cannot
- * patch (a task it does not know: a new frame, an unknown job) and of jobs that may have finished; the
- * caller reloads those.
- */
+export interface TaskRefresh {
+  /** Jobs the index cannot patch (an unknown task: a new frame, an unknown job) or that may be finished. */
+  reloadJobs: Set<number>;
+  /** Agents that held one of the tasks before (they may have room now). */
+  formerHolders: Set<string>;
+  /** Some task went back to the queue. */
+  requeued: boolean;
+}
+
+/** Applies the current state of the given tasks to the index. */
 export async function refreshTasks(
   db: Kysely<Database>,
   index: FarmIndex,
   taskIds: readonly number[],
-): Promise<Set<number>> {
+): Promise<TaskRefresh> {
   const rows = await listTaskStates(db, taskIds);
-  const reload = new Set<number>();
+  const failures = new Map<number, string[]>();
+  for (const { taskId, agentId } of await listTaskFailures(db, taskIds)) {
+    failures.set(taskId, [...(failures.get(taskId) ?? []), agentId]);
+  }
+  const refresh: TaskRefresh = { reloadJobs: new Set(), formerHolders: new Set(), requeued: false };
   const seen = new Set<number>();
   for (const row of rows) {
     seen.add(row.id);
     const job = index.jobs.get(row.jobId);
     const pos = job ? job.tasks.position(row.id) : -1;
     if (!job || pos < 0) {
-      if (!isFinished(row)) reload.add(row.jobId);
+      if (!isFinished(row)) refresh.reloadJobs.add(row.jobId);
       continue;
     }
+    for (const agentId of failures.get(row.id) ?? []) job.tasks.addFailedOn(row.id, agentId);
+    const holder = job.tasks.holderAt(pos);
+    if (holder !== undefined && holder !== row.agentId) refresh.formerHolders.add(holder);
     if (isFinished(row) || (row.agentId === null && row.state === PAUSED)) {
       index.dropTask(job, pos);
-      if (job.tasks.queuedCount === 0 && job.tasks.heldCount === 0) reload.add(job.id);
-    } else if (row.agentId === null) index.queueTask(job, pos);
-    else index.holdTask(job, pos, row.agentId);
+      if (job.tasks.queuedCount === 0 && job.tasks.heldCount === 0) refresh.reloadJobs.add(job.id);
+    } else if (row.agentId === null) {
+      index.queueTask(job, pos);
+      refresh.requeued = true;
+    } else index.holdTask(job, pos, row.agentId);
   }
   // Deleted tasks: find their slots in the index.
   for (const id of taskIds) {
@@ -108,12 +123,14 @@ export async function refreshTasks(
     for (const job of index.jobs.values()) {
       const pos = job.tasks.position(id);
       if (pos < 0) continue;
+      const holder = job.tasks.holderAt(pos);
+      if (holder !== undefined) refresh.formerHolders.add(holder);
       index.dropTask(job, pos);
-      reload.add(job.id);
+      refresh.reloadJobs.add(job.id);
       break;
     }
   }
-  return reload;
+  return refresh;
 }
 
 async function putJobs(
