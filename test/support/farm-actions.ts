@@ -68,7 +68,7 @@ export async function reportTask(
 export async function work(
   ctx: MasterContext,
   taskIds: readonly number[],
-  end: typeof DONE | typeof FAILED = DONE,
+  end: typeof DONE | typeof WorkState.values.FAILED = DONE,
 ): Promise<void> {
   for (const id of taskIds) await reportTask(ctx, id, { state: RUNNING });
   for (const id of taskIds) await reportTask(ctx, id, { state: end });
