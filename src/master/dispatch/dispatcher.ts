@@ -24,7 +24,7 @@ import {
 import { markTasksSent } from '../../db/scheduling/task-assignment.repository.js';
 import { markAgentLost, releaseUndelivered, type FarmWriter } from '../agents-monitor/agent-loss.service.js';
 import type { CommittedAssignment } from '../scheduler/engine.js';
-import type { AgentClient} from './agent-client.js';
+import type { AgentClient } from './agent-client.js';
 import { AgentUnreachableError, type AgentAddress } from './agent-client.js';
 import { assignmentMessage, type AssignmentMessage } from './assignment-message.js';
 
