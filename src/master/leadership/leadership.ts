@@ -72,7 +72,7 @@ export class Leadership {
       }
       return;
     }
-    let acquired = false;
+    let acquired: boolean;
     try {
       acquired = await lock.tryAcquire();
     } catch (err) {
