@@ -3,10 +3,18 @@
  * parallel work merges cleanly.
  */
 import type { MasterContext } from './context.js';
+import { jobGroupRoutes } from './groups/job-group.routes.js';
 import type { MasterApp } from './http/app.js';
+import { jobTypeRoutes } from './jobtypes/jobtype.routes.js';
+import { jobQueueRoutes } from './queues/job-queue.routes.js';
+import { softwareRoutes } from './software/software.routes.js';
 
 export type ResourceRoutes = (ctx: MasterContext) => (app: MasterApp) => void | Promise<void>;
 
 // prettier-ignore
 export const resourceRoutes: readonly ResourceRoutes[] = [
+  jobTypeRoutes,
+  softwareRoutes,
+  jobQueueRoutes,
+  jobGroupRoutes,
 ];
