@@ -9,6 +9,8 @@ import type { Database } from '../../db/database.js';
 import type { MasterContext } from '../context.js';
 import { AgentClient } from '../dispatch/agent-client.js';
 import { Dispatcher } from '../dispatch/dispatcher.js';
+import { TaskStopper } from '../dispatch/task-stopper.js';
+import { AgentMonitor } from '../agents-monitor/agent-monitor.js';
 import { SchedulerEngine, type RoundReport } from '../scheduler/engine.js';
 
 /** Knobs tests turn down; production uses the defaults. */
@@ -21,6 +23,11 @@ export interface LeaderTimings {
   refusalCooldownMs?: number;
   /** Concurrent deliveries (to different agents). Default 64. */
   dispatchConcurrency?: number;
+  /** Between checks for silent agents. Default: a quarter of agent_offline_timeout, at most 5 s. */
+  offlineCheckMs?: number;
+  /** Retries of a poll request, and the delay before the first. Default 2 and 1 s. */
+  pollRetries?: number;
+  pollRetryDelayMs?: number;
 }
 
 export interface LeaderServicesOptions {
@@ -35,6 +42,8 @@ export class LeaderServices {
   readonly engine: SchedulerEngine;
   readonly dispatcher: Dispatcher;
   readonly client: AgentClient;
+  readonly stopper: TaskStopper;
+  readonly monitor: AgentMonitor;
   private started = false;
 
   constructor(options: LeaderServicesOptions) {
@@ -68,6 +77,30 @@ export class LeaderServices {
       refusalCooldownMs: timings.refusalCooldownMs ?? 10_000,
       coolDown: (agentId, until) => this.engine.coolDown(agentId, until),
     });
+    this.stopper = new TaskStopper({
+      client: this.client,
+      log: ctx.log.child({ component: 'task-stopper' }),
+      retries: timings.pollRetries ?? 2,
+      retryDelayMs: timings.pollRetryDelayMs ?? 1000,
+    });
+    const offlineTimeoutMs = durationMs(config.agent_offline_timeout);
+    this.monitor = new AgentMonitor({
+      ctx,
+      client: this.client,
+      dispatcher: this.dispatcher,
+      stopper: this.stopper,
+      offlineTimeoutMs,
+      checkIntervalMs: timings.offlineCheckMs ?? Math.min(5000, Math.max(250, offlineTimeoutMs / 4)),
+      pollIntervalMs: durationMs(config.agent_poll_interval),
+      windows: {
+        idleMs: durationMs(config.poll_idle_agents_interval),
+        busyMs: durationMs(config.poll_busy_agents_interval),
+        offlineMs: durationMs(config.poll_offline_agents_interval),
+      },
+      pollRetries: timings.pollRetries ?? 2,
+      pollRetryDelayMs: timings.pollRetryDelayMs ?? 1000,
+      pollConcurrency: 16,
+    });
   }
 
   get running(): boolean {
@@ -78,11 +111,13 @@ export class LeaderServices {
     if (this.started) return;
     this.started = true;
     this.engine.start();
+    this.monitor.start();
   }
 
   async stop(): Promise<void> {
     if (!this.started) return;
     this.started = false;
+    await this.monitor.stop();
     await this.engine.stop();
     await this.dispatcher.stop();
   }
