@@ -11,6 +11,9 @@ import { AgentClient } from '../dispatch/agent-client.js';
 import { Dispatcher } from '../dispatch/dispatcher.js';
 import { TaskStopper } from '../dispatch/task-stopper.js';
 import { AgentMonitor } from '../agents-monitor/agent-monitor.js';
+import { JobActions } from '../lifecycle/job-actions.js';
+import { LifecycleServices } from '../lifecycle/lifecycle-services.js';
+import { Notifier } from '../lifecycle/notifier.js';
 import { SchedulerEngine, type RoundReport } from '../scheduler/engine.js';
 
 /** Knobs tests turn down; production uses the defaults. */
@@ -28,6 +31,8 @@ export interface LeaderTimings {
   /** Retries of a poll request, and the delay before the first. Default 2 and 1 s. */
   pollRetries?: number;
   pollRetryDelayMs?: number;
+  /** Delay of a completion mail after the job finished. Default 5 s. */
+  completionMailDelayMs?: number;
 }
 
 export interface LeaderServicesOptions {
@@ -44,6 +49,9 @@ export class LeaderServices {
   readonly client: AgentClient;
   readonly stopper: TaskStopper;
   readonly monitor: AgentMonitor;
+  readonly notifier: Notifier;
+  readonly jobs: JobActions;
+  readonly lifecycle: LifecycleServices;
   private started = false;
 
   constructor(options: LeaderServicesOptions) {
@@ -101,6 +109,16 @@ export class LeaderServices {
       pollRetryDelayMs: timings.pollRetryDelayMs ?? 1000,
       pollConcurrency: 16,
     });
+    this.notifier = new Notifier(ctx);
+    this.jobs = new JobActions(ctx, this.stopper, this.notifier);
+    this.lifecycle = new LifecycleServices({
+      ctx,
+      actions: this.jobs,
+      notifier: this.notifier,
+      ...(timings.completionMailDelayMs !== undefined
+        ? { completionDelayMs: timings.completionMailDelayMs }
+        : {}),
+    });
   }
 
   get running(): boolean {
@@ -112,11 +130,13 @@ export class LeaderServices {
     this.started = true;
     this.engine.start();
     this.monitor.start();
+    this.lifecycle.start();
   }
 
   async stop(): Promise<void> {
     if (!this.started) return;
     this.started = false;
+    await this.lifecycle.stop();
     await this.monitor.stop();
     await this.engine.stop();
     await this.dispatcher.stop();
@@ -136,5 +156,6 @@ export class LeaderServices {
   async close(): Promise<void> {
     await this.stop();
     await this.client.close();
+    this.notifier.close();
   }
 }
