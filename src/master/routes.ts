@@ -7,6 +7,7 @@ import { jobGroupRoutes } from './groups/job-group.routes.js';
 import type { MasterApp } from './http/app.js';
 import { jobTypeRoutes } from './jobtypes/jobtype.routes.js';
 import { jobQueueRoutes } from './queues/job-queue.routes.js';
+import { whyRoutes } from './scheduler/why.routes.js';
 import { softwareRoutes } from './software/software.routes.js';
 
 export type ResourceRoutes = (ctx: MasterContext) => (app: MasterApp) => void | Promise<void>;
@@ -17,4 +18,5 @@ export const resourceRoutes: readonly ResourceRoutes[] = [
   softwareRoutes,
   jobQueueRoutes,
   jobGroupRoutes,
+  whyRoutes,
 ];

@@ -15,6 +15,7 @@ import { JobActions } from '../lifecycle/job-actions.js';
 import { LifecycleServices } from '../lifecycle/lifecycle-services.js';
 import { Notifier } from '../lifecycle/notifier.js';
 import { SchedulerEngine, type RoundReport } from '../scheduler/engine.js';
+import { schedulingPolicy } from '../scheduler/farm-index.js';
 
 /** Knobs tests turn down; production uses the defaults. */
 export interface LeaderTimings {
@@ -67,11 +68,7 @@ export class LeaderServices {
       events: ctx.events,
       clock: ctx.clock,
       log: ctx.log.child({ component: 'scheduler' }),
-      policy: {
-        preferRunning: config.queue_prefer_running_jobs,
-        sharing: config.agent_allow_sharing,
-        useTotalRam: config.use_total_ram_for_scheduling,
-      },
+      policy: schedulingPolicy(config),
       sweepIntervalMs: durationMs(config.assign_tasks_interval),
       ...(options.fence ? { fence: options.fence } : {}),
       onAssigned: (assignments) => void this.dispatcher.enqueue(assignments),
