@@ -3,6 +3,7 @@
  * parallel work merges cleanly.
  */
 import type { MasterContext } from './context.js';
+import { assignmentRoutes } from './dispatch/assignments.routes.js';
 import { jobGroupRoutes } from './groups/job-group.routes.js';
 import type { MasterApp } from './http/app.js';
 import { jobTypeRoutes } from './jobtypes/jobtype.routes.js';
@@ -19,4 +20,5 @@ export const resourceRoutes: readonly ResourceRoutes[] = [
   jobQueueRoutes,
   jobGroupRoutes,
   whyRoutes,
+  assignmentRoutes,
 ];
