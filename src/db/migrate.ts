@@ -11,6 +11,8 @@ import type { AnyDatabaseHandle, DatabaseRole } from './connection/open-database
 import { initialMigration } from './migrations/0001-initial.js';
 import { rolesMigration } from './migrations/0002-roles.js';
 import { schedulerMigration } from './migrations/0003-scheduler.js';
+import { agentLinkIndexesMigration } from './migrations/0004-agent-link-indexes.js';
+import { jobListingIndexesMigration } from './migrations/0005-job-listing-indexes.js';
 import type { MigrationContext } from './migrations/migration-context.js';
 import { statisticsInitialMigration } from './migrations/statistics-0001-initial.js';
 
@@ -21,6 +23,8 @@ const MIGRATIONS: Readonly<Record<DatabaseRole, MigrationSet>> = {
     '0001-initial': initialMigration,
     '0002-roles': rolesMigration,
     '0003-scheduler': schedulerMigration,
+    '0004-agent-link-indexes': agentLinkIndexesMigration,
+    '0005-job-listing-indexes': jobListingIndexesMigration,
   },
   statistics: {
     '0001-initial': statisticsInitialMigration,

@@ -162,6 +162,16 @@ forEachDialectMaster((dialect, farm) => {
       expect(mails[0]!.data).not.toContain('{job_title}');
     });
 
+    it('stops the running task of a job deleted through the API', async () => {
+      const fake = await agent();
+      const { job, tasks } = await submitJob(ctx(), { frames: 1 });
+      await until(() => fake.received.length === 1);
+      const res = await farm().inject({ method: 'DELETE', url: `/api/v1/jobs/${job.id}` });
+      expect(res.statusCode).toBe(204);
+      await until(() => fake.stopped.length === 1, 5000, 'the task to be stopped');
+      expect(fake.stopped).toEqual([tasks[0]!.id]);
+    });
+
     it('autodeletes DONE jobs past their autodelete time, not FAILED ones', async () => {
       const done = await submitJob(ctx(), { frames: 1, autodeleteTime: 60 });
       const failed = await submitJob(ctx(), { frames: 1, autodeleteTime: 60 });

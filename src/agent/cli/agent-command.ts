@@ -16,6 +16,7 @@ import { resolveAgentSettings, type AgentSettings } from '../settings/agent-sett
 import { addFlags, COMMON_FLAGS, overridesFrom, START_FLAGS } from './agent-options.js';
 import type { CliPorts, CommandIO } from './cli-ports.js';
 import { callLocalAgent, findLocalAgent } from './local-agent.js';
+import { readUserConfigValues } from '../settings/user-config-values.js';
 
 /** The command line that runs this installation's CLI: the same node, the same bin/drover.js. */
 export function droverCommand(): string[] {
@@ -46,8 +47,24 @@ function stripUndefined(o: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
 }
 
+/**
+ * The configuration a user set (a --config file, $DROVER_CONFIG, DROVER_/PYFARM_ variables), then the flags
+ * on top. Warnings about the configuration go to stderr.
+ */
+function configuredOverrides(
+  options: Record<string, unknown>,
+  io: CommandIO,
+  flagOverrides: Record<string, unknown>,
+) {
+  const file = typeof options.config === 'string' ? options.config : undefined;
+  const { values, warnings } = readUserConfigValues({ ...(file ? { file } : {}), env: io.env, cwd: io.cwd });
+  for (const w of warnings) io.stderr.write(`drover: warning: ${w.key} ${w.message} [${w.source}]\n`);
+  return { ...values, ...flagOverrides };
+}
+
 function controlSettings(cmd: Command, io: CommandIO): AgentSettings {
-  return resolveAgentSettings(overridesFrom(mergedOptions(cmd), COMMON_FLAGS), {
+  const options = mergedOptions(cmd);
+  return resolveAgentSettings(configuredOverrides(options, io, overridesFrom(options, COMMON_FLAGS)), {
     purpose: 'control',
     env: io.env,
     cwd: io.cwd,
@@ -62,15 +79,21 @@ export function registerAgentCommand(program: Command, io: CommandIO, ports: Cli
   const agent = addFlags(
     program.command('agent').description('start, stop or query the render agent on this machine'),
     COMMON_FLAGS,
-  ).option('-n, --no-daemon', 'stay in the foreground');
+  )
+    .option('-n, --no-daemon', 'stay in the foreground')
+    .option('--config <file>', 'configuration file (default: $DROVER_CONFIG)');
 
   const start = agent.command('start').description('start the agent');
   addFlags(start, COMMON_FLAGS);
   addFlags(start, START_FLAGS);
   start.option('-n, --no-daemon', 'stay in the foreground (do not run in the background)');
+  start.option('--config <file>', 'configuration file (default: $DROVER_CONFIG)');
   start.action(async (_opts: Record<string, unknown>, cmd: Command) => {
     const options = mergedOptions(cmd);
-    const overrides = { ...overridesFrom(options, COMMON_FLAGS), ...overridesFrom(options, START_FLAGS) };
+    const overrides = configuredOverrides(options, io, {
+      ...overridesFrom(options, COMMON_FLAGS),
+      ...overridesFrom(options, START_FLAGS),
+    });
     const settings = resolveAgentSettings(overrides, { purpose: 'start', env: io.env, cwd: io.cwd });
     const running = findLocalAgent(settings);
     if (running.pid !== undefined)
@@ -96,6 +119,7 @@ export function registerAgentCommand(program: Command, io: CommandIO, ports: Cli
   const stop = agent.command('stop').description('stop the agent');
   addFlags(stop, COMMON_FLAGS);
   stop.option('--no-wait', "don't wait for the agent to finish stopping");
+  stop.option('--config <file>', 'configuration file (default: $DROVER_CONFIG)');
   stop.action(async (_opts: Record<string, unknown>, cmd: Command) => {
     const settings = controlSettings(cmd, io);
     const wait = cmd.opts().wait !== false;
@@ -133,6 +157,7 @@ export function registerAgentCommand(program: Command, io: CommandIO, ports: Cli
     .description('report whether the agent runs (exit 0) or not (exit 1)');
   addFlags(status, COMMON_FLAGS);
   status.option('--json', 'print the agent status as JSON');
+  status.option('--config <file>', 'configuration file (default: $DROVER_CONFIG)');
   status.action(async (_opts: Record<string, unknown>, cmd: Command) => {
     const settings = controlSettings(cmd, io);
     const { pid, state } = findLocalAgent(settings);

@@ -132,8 +132,9 @@ export function registerFakerenderCommand(program: Command, io: CommandIO, ports
               const sliceEnd = Math.min(Date.now() + 50, startedAt + duration);
               let x = 0;
               while (Date.now() < sliceEnd) x += Math.sqrt(x + 1);
-              const pct = Math.floor(((Date.now() - startedAt) / duration) * 10) * 10;
-              if (pct > reported && pct < 100) {
+              // Capped below 100 so that a starved process (a slice overshooting the end) still reports.
+              const pct = Math.min(90, Math.floor(((Date.now() - startedAt) / duration) * 10) * 10);
+              if (pct > reported) {
                 reported = pct;
                 say(`frame ${frame} progress ${pct}%`);
               }

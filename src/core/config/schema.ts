@@ -186,13 +186,14 @@ export const ConfigSchema = Type.Object(
     agent_cpus: Auto(Int(1)),
     agent_hostname: Auto(NonEmptyStr),
     agent_allow_sharing: Bool,
+    agent_remote_exec: Bool,
     agent_static_root: Auto(NonEmptyStr),
     agent_systemid: Auto(Int(1)),
     agent_systemid_cache: Path,
     agent_manhole: Bool,
     agent_manhole_port: Port,
     agent_manhole_username: NonEmptyStr,
-    agent_manhole_password: NonEmptyStr,
+    agent_manhole_password: Nullable(NonEmptyStr),
 
     // jobtypes.yml
     jobtype_enable_cache: Bool,

@@ -147,6 +147,12 @@ export class LifecycleServices {
 
   private handle(event: FarmEvent): void {
     if (this.stopped) return;
+    if (event.type === 'job.deleted' && event.heldTasks.length > 0) {
+      // Deleted through the API: the rows are gone, the agents still run the tasks.
+      const held = event.heldTasks;
+      void this.run(`stop deleted ${event.jobId}`, () => this.options.actions.stopHeldTasks(held));
+      return;
+    }
     if (event.type !== 'job.changed' && event.type !== 'task.changed') return;
     this.pendingJobs.add(event.jobId);
     this.pendingTimer ??= setTimeout(() => {
