@@ -23,8 +23,16 @@ import { LocalFarmEvents } from './events/farm-events.js';
 import { registerBuiltinJobTypes } from './jobtypes/builtin-jobtypes.js';
 import { buildHttpApp, type MasterApp } from './http/app.js';
 import { healthRoutes } from './http/health.routes.js';
+import { MasterMetrics } from './metrics/master-metrics.js';
+import { metricsRoutes } from './metrics/metrics.routes.js';
 import { resourceRoutes } from './routes.js';
 import { BufferedTaskEventRecorder } from './statistics/task-event-recorder.js';
+import { createSchedulerLock } from '../db/leadership/scheduler-lock.js';
+import { LeaderServices, type LeaderTimings } from './leadership/leader-services.js';
+import { Leadership } from './leadership/leadership.js';
+import { createFarmEventChannel } from '../db/events/farm-event-channel.js';
+import { EventRelay } from './events/event-relay.js';
+import { randomUUID } from 'node:crypto';
 
 export interface MasterOptions {
   config: Config;
@@ -37,12 +45,28 @@ export interface MasterOptions {
   databases?: DatabaseHandles;
   /** Where the shipped job types are (default: `jobtypes/builtin` of the installation); null = none. */
   builtinJobTypesDir?: string | null;
+  scheduling?: SchedulingOptions;
+}
+
+export interface SchedulingOptions {
+  /** Start the leader election (and, when elected, the scheduler) in `listen()`. Default true. */
+  startOnListen?: boolean;
+  timings?: LeaderTimings;
+  /** Between attempts to become the scheduling leader. Default 1 s. */
+  leadershipRetryMs?: number;
+  /** Between checks that the leadership is still held. Default 1 s. */
+  leadershipHeartbeatMs?: number;
 }
 
 export interface Master {
   readonly app: MasterApp;
   readonly context: MasterContext;
   readonly authenticator: Authenticator;
+  /** The services the scheduling leader runs (scheduler, dispatcher, ...); idle unless this master leads. */
+  readonly leader: LeaderServices;
+  readonly leadership: Leadership;
+  /** Starts competing for the scheduling leadership (`listen()` does it unless told not to). */
+  startScheduling(): void;
   /** Starts listening; resolves to the base URL. */
   listen(host: string, port: number): Promise<string>;
   close(): Promise<void>;
@@ -93,9 +117,11 @@ export async function createMaster(options: MasterOptions): Promise<Master> {
     allowAgentLoopback: options.allowAgentLoopback ?? config.allow_agents_from_loopback,
   };
   const authenticator = new Authenticator(context.db, clock, log);
+  const metrics = new MasterMetrics({ db: context.db, clock, version: options.version });
   const app = await buildHttpApp({
     logger: log,
     version: options.version,
+    observeRequest: metrics.observeRequest,
     authenticate: authenticator.authenticate,
     publicRead: config.public_read,
     apiRoutes: [
@@ -103,16 +129,60 @@ export async function createMaster(options: MasterOptions): Promise<Master> {
       authRoutes(context, authenticator),
       ...resourceRoutes.map((routes) => routes(context)),
     ],
-    rootRoutes: [rootSessionRoutes(context, authenticator)],
+    rootRoutes: [
+      rootSessionRoutes(context, authenticator),
+      metricsRoutes(context, metrics, authenticator.authenticate),
+    ],
   });
+
+  const scheduling = options.scheduling ?? {};
+  const lock = createSchedulerLock(config.database, config.table_prefix);
+  const leader = new LeaderServices({
+    ctx: context,
+    ...(scheduling.timings ? { timings: scheduling.timings } : {}),
+    fence: (trx) => lock.fence(trx),
+  });
+  const leadership: Leadership = new Leadership({
+    lock,
+    log: log.child({ component: 'leadership' }),
+    retryMs: scheduling.leadershipRetryMs ?? 1000,
+    heartbeatMs: scheduling.leadershipHeartbeatMs ?? 1000,
+    onGain: async () => {
+      await relay?.listen();
+      leader.start();
+    },
+    onLose: async () => {
+      await relay?.unlisten();
+      await leader.stop();
+    },
+  });
+  // Events of this master reach the leader through the database while another master leads.
+  const channel = createFarmEventChannel(config.database, context.db, {
+    scope: config.table_prefix,
+    origin: randomUUID(),
+  });
+  const relay =
+    channel &&
+    new EventRelay(channel, events, log.child({ component: 'event-relay' }), () => leadership.isLeader);
 
   let closed = false;
   return {
     app,
     context,
     authenticator,
+    leader,
+    leadership,
+    startScheduling() {
+      if (closed) return;
+      relay?.start();
+      leadership.start();
+    },
     async listen(host, port) {
       await app.listen({ host, port });
+      if (scheduling.startOnListen ?? true) {
+        relay?.start();
+        leadership.start();
+      }
       const address = app.server.address();
       const actualPort = typeof address === 'object' && address ? address.port : port;
       const url = `http://${host.includes(':') ? `[${host}]` : host}:${actualPort}`;
@@ -122,6 +192,9 @@ export async function createMaster(options: MasterOptions): Promise<Master> {
     async close() {
       if (closed) return;
       closed = true;
+      await leadership.stop();
+      await relay?.stop();
+      await leader.close();
       await app.close();
       await taskEvents.close();
       if (ownsDatabases) await databases.close();

@@ -4,15 +4,18 @@
  */
 import { agentRoutes } from './agents/agents.routes.js';
 import type { MasterContext } from './context.js';
+import { assignmentRoutes } from './dispatch/assignments.routes.js';
 import { jobGroupRoutes } from './groups/job-group.routes.js';
 import type { MasterApp } from './http/app.js';
 import { jobRoutes } from './jobs/job.routes.js';
 import { jobTypeRoutes } from './jobtypes/jobtype.routes.js';
 import { pathMapRoutes } from './pathmaps/pathmaps.routes.js';
 import { jobQueueRoutes } from './queues/job-queue.routes.js';
+import { whyRoutes } from './scheduler/why.routes.js';
 import { softwareRoutes } from './software/software.routes.js';
 import { tagRoutes } from './tags/tags.routes.js';
 import { taskRoutes } from './tasks/task.routes.js';
+import { taskLogRoutes } from './tasklogs/task-logs.routes.js';
 
 export type ResourceRoutes = (ctx: MasterContext) => (app: MasterApp) => void | Promise<void>;
 
@@ -27,4 +30,7 @@ export const resourceRoutes: readonly ResourceRoutes[] = [
   pathMapRoutes,
   jobRoutes,
   taskRoutes,
+  taskLogRoutes,
+  whyRoutes,
+  assignmentRoutes,
 ];

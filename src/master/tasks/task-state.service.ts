@@ -10,7 +10,13 @@ import { WorkState } from '../../core/enums.js';
 import { NotFoundError } from '../../core/errors.js';
 import type { Database, Millis } from '../../db/database.js';
 import { addTaskFailedOnAgent } from '../../db/tasks/failed-task.repository.js';
-import { findTask, updateReadTask, type Task, type TaskFields } from '../../db/tasks/task.repository.js';
+import {
+  findTask,
+  lockTaskAndJob,
+  updateReadTask,
+  type Task,
+  type TaskFields,
+} from '../../db/tasks/task.repository.js';
 import type { ModelLimits } from '../../db/rules/model-limits.js';
 import { refreshJobState, type JobStateChange } from '../jobs/job-state.js';
 import type { TaskEventKind } from '../statistics/task-event-recorder.js';
@@ -64,9 +70,14 @@ export async function applyTaskChange(
     facts?: TaskJobFacts & { jobQueueId: number | null };
   },
 ): Promise<AppliedTaskChange> {
-  const before = options.task ?? (await findTask(db, taskId));
+  // Changes to tasks of one job are serialised on the job row, so that the job state derived at the end
+  // sees the others' committed changes (two agents finishing the last two frames at once must not both
+  // see the other frame unfinished and leave the job running forever).
+  // What the caller read before the locks may be stale on PostgreSQL and MySQL: read it again there.
+  const locked = (await lockTaskAndJob(db, taskId)) !== undefined;
+  const before = (!locked && options.task) || (await findTask(db, taskId));
   if (!before) throw new NotFoundError('task', taskId);
-  const facts = options.facts ?? (await taskJobFacts(db, before.jobId));
+  const facts = (!locked && options.facts) || (await taskJobFacts(db, before.jobId));
   const planned = planTaskTransition(before, facts, change, options.now);
   // Only what differs is written: a replayed report leaves the row (and the caller's events) untouched.
   const transition = { ...planned, patch: changedFields(before, planned.patch) };
