@@ -22,6 +22,7 @@ import { LocalFarmEvents } from './events/farm-events.js';
 import { buildHttpApp, type MasterApp } from './http/app.js';
 import { healthRoutes } from './http/health.routes.js';
 import { resourceRoutes } from './routes.js';
+import { webUiRoutes } from './web/web-ui.routes.js';
 import { BufferedTaskEventRecorder } from './statistics/task-event-recorder.js';
 
 export interface MasterOptions {
@@ -33,6 +34,8 @@ export interface MasterOptions {
   allowAgentLoopback?: boolean;
   /** Open handles to use instead of opening the configured databases (tests); they are not closed. */
   databases?: DatabaseHandles;
+  /** The built web UI (default: dist/web of this installation). */
+  webRoot?: string;
 }
 
 export interface Master {
@@ -96,7 +99,7 @@ export async function createMaster(options: MasterOptions): Promise<Master> {
       authRoutes(context, authenticator),
       ...resourceRoutes.map((routes) => routes(context)),
     ],
-    rootRoutes: [rootSessionRoutes(context, authenticator)],
+    rootRoutes: [rootSessionRoutes(context, authenticator), webUiRoutes(options.webRoot)],
   });
 
   let closed = false;
