@@ -133,7 +133,9 @@ function successResponse(op: OpenApiOperation): { type: string; statuses: string
     }
     for (const type of media) {
       const schema = content![type]!.schema;
-      types.add(type.includes('json') ? (schema ? schemaToType(schema) : 'unknown') : rawType(type));
+      // An event stream documents the JSON `data` of one message; the UI reads it with EventSource.
+      const json = type.includes('json') || type === 'text/event-stream';
+      types.add(json ? (schema ? schemaToType(schema) : 'unknown') : rawType(type));
     }
   }
   return { type: types.size > 0 ? [...types].join(' | ') : 'unknown', statuses };

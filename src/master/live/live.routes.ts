@@ -1,0 +1,75 @@
+/**
+ * Live updates for browsers (Server-Sent Events, read access):
+ * - `GET /api/v1/events`: every farm event, coalesced (see farm-event-feed.ts);
+ * - `GET /api/v1/task_logs/<identifier>/stream`: a task log from its first line, then each line as the
+ *   agent writes it, ending when the log is closed; a finished log comes from the master's store.
+ * Open streams are ended when the master shuts down.
+ */
+import { NotFoundError } from '../../core/errors.js';
+import { findAgent } from '../../db/agents/agent.repository.js';
+import { findTaskLog } from '../../db/tasklogs/task-log.repository.js';
+import { errors } from '../../api/schemas/common.js';
+import {
+  eventStream,
+  FarmEventMessage,
+  TaskLogStreamMessage,
+  TaskLogStreamParams,
+} from '../../api/schemas/live.js';
+import type { MasterContext } from '../context.js';
+import type { MasterApp } from '../http/app.js';
+import { feedFarmEvents } from './farm-event-feed.js';
+import { SseStreams } from './sse-stream.js';
+import { followTaskLog } from './task-log-follower.js';
+
+const tags = ['live'];
+
+export function liveRoutes(ctx: MasterContext) {
+  return (app: MasterApp) => {
+    const streams = new SseStreams();
+    app.addHook('preClose', async () => streams.closeAll());
+
+    app.get(
+      '/events',
+      {
+        schema: {
+          tags,
+          summary: 'Farm events as Server-Sent Events (job, task, agent and queue changes)',
+          response: { 200: eventStream(FarmEventMessage, 'one JSON event per message'), ...errors },
+        },
+      },
+      async (request, reply) => {
+        feedFarmEvents(ctx.events, streams.start(request, reply));
+      },
+    );
+
+    app.get(
+      '/task_logs/:identifier/stream',
+      {
+        schema: {
+          tags,
+          summary: 'Follow a task log as Server-Sent Events (live from the agent, or stored)',
+          params: TaskLogStreamParams,
+          response: { 200: eventStream(TaskLogStreamMessage, 'batches of log lines, then end'), ...errors },
+        },
+      },
+      async (request, reply) => {
+        const { identifier } = request.params;
+        const taskLog = await findTaskLog(ctx.db, identifier);
+        if (!taskLog) throw new NotFoundError('task log', identifier);
+        const agent = taskLog.agentId === null ? undefined : await findAgent(ctx.db, taskLog.agentId);
+        const stream = streams.start(request, reply);
+        await followTaskLog(
+          {
+            identifier: taskLog.identifier,
+            tasklogsDir: ctx.config.tasklogs_dir,
+            agentUrlTemplate: ctx.config.agent_api_url_template,
+            agent,
+            userAgent: 'drover-master',
+            log: ctx.log,
+          },
+          stream,
+        );
+      },
+    );
+  };
+}
