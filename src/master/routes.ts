@@ -5,10 +5,12 @@
 import type { MasterContext } from './context.js';
 import type { MasterApp } from './http/app.js';
 import { liveRoutes } from './live/live.routes.js';
+import { statisticsRoutes } from './statistics/statistics.routes.js';
 
 export type ResourceRoutes = (ctx: MasterContext) => (app: MasterApp) => void | Promise<void>;
 
 // prettier-ignore
 export const resourceRoutes: readonly ResourceRoutes[] = [
   liveRoutes,
+  statisticsRoutes,
 ];
