@@ -6,6 +6,7 @@ import type { MasterContext } from './context.js';
 import type { MasterApp } from './http/app.js';
 import { liveRoutes } from './live/live.routes.js';
 import { statisticsRoutes } from './statistics/statistics.routes.js';
+import { thumbnailRoutes } from './thumbnails/thumbnails.routes.js';
 
 export type ResourceRoutes = (ctx: MasterContext) => (app: MasterApp) => void | Promise<void>;
 
@@ -13,4 +14,5 @@ export type ResourceRoutes = (ctx: MasterContext) => (app: MasterApp) => void | 
 export const resourceRoutes: readonly ResourceRoutes[] = [
   liveRoutes,
   statisticsRoutes,
+  thumbnailRoutes,
 ];
