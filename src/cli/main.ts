@@ -7,6 +7,7 @@ import { masterCommand } from './commands/master.js';
 import { tablesCommand } from './commands/tables.js';
 import { exitCodeFor } from './errors.js';
 import { processIO, type CliIO } from './io.js';
+import { nodesetCommand } from './commands/nodeset.js';
 import { buildProgram, type CommandModule } from './program.js';
 
 // One command module per line (merge-friendly), in the order `drover --help` lists them.
@@ -15,6 +16,7 @@ const modules: readonly CommandModule[] = [
   masterCommand,
   tablesCommand,
   configCommands,
+  nodesetCommand,
 ];
 
 export async function main(argv: readonly string[], io: CliIO = processIO()): Promise<number> {
