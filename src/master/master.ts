@@ -22,6 +22,7 @@ import { LocalFarmEvents } from './events/farm-events.js';
 import { buildHttpApp, type MasterApp } from './http/app.js';
 import { healthRoutes } from './http/health.routes.js';
 import { resourceRoutes } from './routes.js';
+import { uiSessionRoutes } from './web/ui-session.routes.js';
 import { webUiRoutes } from './web/web-ui.routes.js';
 import { BufferedTaskEventRecorder } from './statistics/task-event-recorder.js';
 
@@ -97,6 +98,7 @@ export async function createMaster(options: MasterOptions): Promise<Master> {
     apiRoutes: [
       healthRoutes(options.version),
       authRoutes(context, authenticator),
+      uiSessionRoutes(context, authenticator),
       ...resourceRoutes.map((routes) => routes(context)),
     ],
     rootRoutes: [rootSessionRoutes(context, authenticator), webUiRoutes(options.webRoot)],

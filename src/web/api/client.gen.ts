@@ -10,6 +10,17 @@ export interface ApiErrorBody {
 }
 
 export interface Paths {
+  "/api/v1/events": {
+    /** Farm events as Server-Sent Events (job, task, agent and queue changes) */
+    get: {
+      path: Record<string, never>;
+      query: Record<string, never>;
+      body: never;
+      response: { type: "job.changed"; job_id: number } | { type: "job.deleted"; job_id: number } | { type: "task.changed"; job_id: number; task_id: number; /** agent UUID */ agent_id: string | null } | { type: "agent.changed"; /** agent UUID */ agent_id: string } | { type: "agent.deleted"; /** agent UUID */ agent_id: string } | { type: "queue.changed"; queue_id: number } | { type: "resync" };
+      status: 200;
+      args: [options?: { signal?: AbortSignal }];
+    };
+  };
   "/api/v1/health": {
     /** Liveness */
     get: {
@@ -19,6 +30,37 @@ export interface Paths {
       response: { status: "ok"; version: string };
       status: 200;
       args: [options?: { signal?: AbortSignal }];
+    };
+  };
+  "/api/v1/jobs/{job}/tasks/{task}/thumbnail": {
+    /** A task's thumbnail */
+    get: {
+      path: { /** an id or a name */ job: string; task: number };
+      query: Record<string, never>;
+      body: never;
+      response: Blob | null;
+      status: 200 | 304;
+      args: [options: { path: { /** an id or a name */ job: string; task: number }; signal?: AbortSignal }];
+    };
+    /** Upload a task's thumbnail (image/png or image/jpeg) */
+    put: {
+      path: { /** an id or a name */ job: string; task: number };
+      query: Record<string, never>;
+      body: never;
+      response: { job_id: number; task_id: number; frame: number; tile: number | null; content_type: string; /** bytes */ size: number; /** ISO-8601 UTC time */ updated: string; /** where to GET the image */ href: string };
+      status: 201;
+      args: [options: { path: { /** an id or a name */ job: string; task: number }; signal?: AbortSignal }];
+    };
+  };
+  "/api/v1/jobs/{job}/thumbnails": {
+    /** The thumbnails of a job's tasks, by frame */
+    get: {
+      path: { /** an id or a name */ job: string };
+      query: Record<string, never>;
+      body: never;
+      response: { job_id: number; task_id: number; frame: number; tile: number | null; content_type: string; /** bytes */ size: number; /** ISO-8601 UTC time */ updated: string; /** where to GET the image */ href: string }[];
+      status: 200;
+      args: [options: { path: { /** an id or a name */ job: string }; signal?: AbortSignal }];
     };
   };
   "/api/v1/login": {
@@ -54,6 +96,17 @@ export interface Paths {
       args: [options?: { signal?: AbortSignal }];
     };
   };
+  "/api/v1/session": {
+    /** The farm and the caller, for the web UI (user null when not logged in) */
+    get: {
+      path: Record<string, never>;
+      query: Record<string, never>;
+      body: never;
+      response: { farm_name: string | null; public_read: boolean; setup_required: boolean; user: { id: number; username: string; roles: string[]; via: string } | null };
+      status: 200;
+      args: [options?: { signal?: AbortSignal }];
+    };
+  };
   "/api/v1/setup": {
     /** Whether the first admin still has to be created */
     get: {
@@ -72,6 +125,39 @@ export interface Paths {
       response: { id: number; username: string; email: string | null; active: boolean; /** ISO-8601 UTC time */ expiration: string | null; /** ISO-8601 UTC time */ last_login: string | null; roles: string[] };
       status: 201;
       args: [options: { body: { username: string; /** at least 8 characters */ password: string; email?: string }; signal?: AbortSignal }];
+    };
+  };
+  "/api/v1/statistics/agent_counts": {
+    /** Agents per state over time */
+    get: {
+      path: Record<string, never>;
+      query: { /** how far back from now, in days (fractions allowed) */ days_back: number; /** bucket size in minutes; samples inside a bucket are averaged */ minutes_resolution: number };
+      body: never;
+      response: { days_back: number; minutes_resolution: number; samples: { /** ISO-8601 UTC time */ time: string; online: number; running: number; offline: number; disabled: number }[] };
+      status: 200;
+      args: [options?: { query?: { /** how far back from now, in days (fractions allowed) */ days_back: number; /** bucket size in minutes; samples inside a bucket are averaged */ minutes_resolution: number }; signal?: AbortSignal }];
+    };
+  };
+  "/api/v1/statistics/task_events": {
+    /** Task events (new, restarted, started, done, failed, deleted) and mean task totals over time */
+    get: {
+      path: Record<string, never>;
+      query: { /** how far back from now, in days (fractions allowed) */ days_back: number; /** bucket size */ minutes_resolution: number; /** only these queues (repeatable) */ queue?: number[]; /** include jobs without a queue */ no_queue?: boolean };
+      body: never;
+      response: { days_back: number; minutes_resolution: number; buckets: { /** ISO-8601 UTC time */ time_start: string; /** ISO-8601 UTC time */ time_end: string; new: number; deleted: number; restarted: number; started: number; failed: number; done: number; avg_queued: number | null; avg_running: number | null; avg_done: number | null; avg_failed: number | null }[] };
+      status: 200;
+      args: [options?: { query?: { /** how far back from now, in days (fractions allowed) */ days_back: number; /** bucket size */ minutes_resolution: number; /** only these queues (repeatable) */ queue?: number[]; /** include jobs without a queue */ no_queue?: boolean }; signal?: AbortSignal }];
+    };
+  };
+  "/api/v1/task_logs/{identifier}/stream": {
+    /** Follow a task log as Server-Sent Events (live from the agent, or stored) */
+    get: {
+      path: { identifier: string };
+      query: Record<string, never>;
+      body: never;
+      response: { type: "lines"; lines: { /** as the agent wrote it (ISO-8601 UTC) */ time: string; pid: number | null; /** "stdout", "stderr", "internal" (the agent) or "jobtype" */ stream: string; /** line number in the log, from 1 */ line: number; message: string }[] } | { type: "end"; /** where the log came from: the agent while it ran, or the master's store */ source: "agent" | "stored" } | { type: "error"; error: string };
+      status: 200;
+      args: [options: { path: { identifier: string }; signal?: AbortSignal }];
     };
   };
   "/api/v1/tokens/": {
