@@ -7,6 +7,8 @@ import type { MasterApp } from './http/app.js';
 import { liveRoutes } from './live/live.routes.js';
 import { statisticsRoutes } from './statistics/statistics.routes.js';
 import { thumbnailRoutes } from './thumbnails/thumbnails.routes.js';
+import { jobRoutes } from './jobs/job.routes.js';
+import { taskRoutes } from './tasks/task.routes.js';
 
 export type ResourceRoutes = (ctx: MasterContext) => (app: MasterApp) => void | Promise<void>;
 
@@ -15,4 +17,6 @@ export const resourceRoutes: readonly ResourceRoutes[] = [
   liveRoutes,
   statisticsRoutes,
   thumbnailRoutes,
+  jobRoutes,
+  taskRoutes,
 ];

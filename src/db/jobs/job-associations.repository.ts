@@ -214,6 +214,29 @@ export async function listJobChildren(db: Kysely<Database>, jobId: number): Prom
     .execute();
 }
 
+/** Every job that depends on this one, directly or through other jobs (breadth first, without duplicates). */
+export async function listDescendantJobIds(db: Kysely<Database>, jobId: number): Promise<number[]> {
+  const seen = new Set<number>([jobId]);
+  const descendants: number[] = [];
+  let frontier = [jobId];
+  while (frontier.length > 0) {
+    const rows = await db
+      .selectFrom('job_dependencies')
+      .select('childid')
+      .where('parentid', 'in', frontier)
+      .orderBy('childid')
+      .execute();
+    frontier = [];
+    for (const { childid } of rows) {
+      if (seen.has(childid)) continue;
+      seen.add(childid);
+      descendants.push(childid);
+      frontier.push(childid);
+    }
+  }
+  return descendants;
+}
+
 /**
  * Makes the job depend on exactly these parents. Unknown parents are a NotFoundError; a dependency on
  * itself or one that closes a cycle is a ValidationError.

@@ -8,6 +8,8 @@ import type { Database } from '../database.js';
 import { requireExisting } from '../existence.js';
 import { transaction } from '../transaction.js';
 
+const IDS_PER_STATEMENT = 10_000;
+
 export interface AgentReference {
   readonly id: string;
   readonly hostname: string;
@@ -46,6 +48,23 @@ export async function removeTaskFailedOnAgent(
     .where('agent_id', '=', agentId.toLowerCase())
     .executeTakeFirst();
   return result.numDeletedRows > 0n;
+}
+
+/** Forgets every agent these tasks failed on (a rerun gives them a clean slate); returns how many records went. */
+export async function clearTasksFailedOnAgents(
+  db: Kysely<Database>,
+  taskIds: readonly number[],
+): Promise<number> {
+  let deleted = 0;
+  for (let start = 0; start < taskIds.length; start += IDS_PER_STATEMENT) {
+    const chunk = taskIds.slice(start, start + IDS_PER_STATEMENT);
+    const result = await db
+      .deleteFrom('failed_tasks_in_agents')
+      .where('task_id', 'in', chunk)
+      .executeTakeFirst();
+    deleted += Number(result.numDeletedRows);
+  }
+  return deleted;
 }
 
 /** The agents a task failed on, by hostname. */

@@ -292,18 +292,23 @@ export async function countTasksByState(
   const counts = new Map<number, TaskStateCounts>();
   for (const id of jobIds)
     counts.set(id, { queued: 0, assigned: 0, running: 0, paused: 0, done: 0, failed: 0, total: 0 });
-  if (jobIds.length === 0) return counts;
-  const rows = await db
-    .selectFrom('tasks')
-    .select((eb) => [
-      'job_id',
-      'state',
-      eb.case().when('agent_id', 'is', null).then(0).else(1).end().as('assigned'),
-      eb.fn.countAll().as('count'),
-    ])
-    .where('job_id', 'in', jobIds)
-    .groupBy(['job_id', 'state', 'assigned'])
-    .execute();
+  const rows = [];
+  for (let start = 0; start < jobIds.length; start += IDS_PER_STATEMENT) {
+    const chunk = jobIds.slice(start, start + IDS_PER_STATEMENT);
+    rows.push(
+      ...(await db
+        .selectFrom('tasks')
+        .select((eb) => [
+          'job_id',
+          'state',
+          eb.case().when('agent_id', 'is', null).then(0).else(1).end().as('assigned'),
+          eb.fn.countAll().as('count'),
+        ])
+        .where('job_id', 'in', chunk)
+        .groupBy(['job_id', 'state', 'assigned'])
+        .execute()),
+    );
+  }
   for (const row of rows) {
     const entry = counts.get(row.job_id)!;
     const n = Number(row.count);

@@ -9,7 +9,7 @@ import type { Kysely } from 'kysely';
 import { NotFoundError } from '../../core/errors.js';
 import type { Database, Millis } from '../../db/database.js';
 import { addTaskFailedOnAgent } from '../../db/tasks/failed-task.repository.js';
-import { findTask, updateTask, type Task } from '../../db/tasks/task.repository.js';
+import { findTask, updateTask, type Task, type TaskFields } from '../../db/tasks/task.repository.js';
 import type { ModelLimits } from '../../db/rules/model-limits.js';
 import { refreshJobState, type JobStateChange } from '../jobs/job-state.js';
 import type { TaskEventKind } from '../statistics/task-event-recorder.js';
@@ -57,7 +57,9 @@ export async function applyTaskChange(
   const before = options.task ?? (await findTask(db, taskId));
   if (!before) throw new NotFoundError('task', taskId);
   const facts = await taskJobFacts(db, before.jobId);
-  const transition = planTaskTransition(before, facts, change, options.now);
+  const planned = planTaskTransition(before, facts, change, options.now);
+  // Only what differs is written: a replayed report leaves the row (and the caller's events) untouched.
+  const transition = { ...planned, patch: changedFields(before, planned.patch) };
   const after =
     Object.keys(transition.patch).length === 0
       ? before
@@ -76,4 +78,12 @@ export async function applyTaskChange(
       ? await refreshJobState(db, before.jobId, options.now)
       : undefined;
   return { before, after, transition, job, jobQueueId: facts.jobQueueId, events: transition.events };
+}
+
+function changedFields(task: Task, patch: TaskFields): TaskFields {
+  const changed: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(patch)) {
+    if (task[key as keyof Task] !== value) changed[key] = value;
+  }
+  return changed as TaskFields;
 }

@@ -87,6 +87,18 @@ describe('planTaskTransition', () => {
     ).toBe(true);
   });
 
+  it('ignores a repeated DONE report (no second success for the agent, no event)', () => {
+    const t = planTaskTransition(
+      task({ state: DONE, progress: 1, timeFinished: 9 }),
+      job(),
+      { state: DONE },
+      NOW,
+    );
+    expect(t.succeededOnAgent).toBeNull();
+    expect(t.stateChanged).toBe(false);
+    expect(t.events).toEqual([]);
+  });
+
   it('ignores a repeated FAILED report (no second failure, no second blacklist)', () => {
     const t = planTaskTransition(
       task({ state: FAILED, failures: 4, timeFinished: 9 }),

@@ -2,8 +2,9 @@
  * PyFarm's task state hooks (spec §2 "tasks"), as a pure function from (task, job facts, requested change,
  * now) to the values to store. Drover does the intended thing where PyFarm had bugs:
  * - `requeue` -1 means "retry forever" (PyFarm never retried it);
- * - the failure count, the blacklist and the requeue rule fire only on a real change to FAILED, so a
- *   repeated (e.g. replayed) report of the same state changes nothing.
+ * - the failure count, the blacklist and the requeue rule fire only on a real change to FAILED, and the
+ *   agent's last success only on a real change to DONE, so a repeated (e.g. replayed) report of the same
+ *   state changes nothing.
  *
  * Order of the hooks, as in PyFarm: DONE clears last_error; start/finish times; a real change to FAILED
  * counts a failure and blacklists the agent; DONE sets progress 1 and the agent's last success; last, a
@@ -106,8 +107,10 @@ export function planTaskTransition(
     }
     if (state === DONE) {
       patch.progress = 1;
-      succeededOnAgent = agentId;
-      if (realChange) events.push('done');
+      if (realChange) {
+        succeededOnAgent = agentId;
+        events.push('done');
+      }
     }
     if (state === RUNNING && realChange) events.push('started');
     if (state === null && realChange && !requeued) events.push('restarted');

@@ -1,0 +1,200 @@
+/**
+ * The job list: one row per job with the names a list shows (owner, job type, queue path), filtered,
+ * sorted and paged in SQL so that a page costs the same at 100,000 jobs as at 100.
+ *
+ * The shown state of a job differs from the stored one in one case: a stored NULL reads "running" while
+ * some unfinished task of the job (queued-but-assigned or running) is held by an agent, else "queued".
+ * `findJobsWithHeldTasks` answers that with two index seeks per job (index tasks(job_id, state, agent_id)).
+ */
+import { sql, type ExpressionBuilder, type Kysely, type SelectQueryBuilder } from 'kysely';
+import { WorkState, type WorkStateValue } from '../../core/enums.js';
+import type { Database, Millis } from '../database.js';
+import { dialectOf } from '../dialect-name.js';
+
+const { PAUSED, RUNNING, DONE, FAILED } = WorkState.values;
+
+/** A job's state as lists show it (see the module comment for "queued" and "running"). */
+export type ShownJobState = 'queued' | 'running' | 'paused' | 'done' | 'failed';
+
+export type JobSortKey = 'id' | 'title' | 'state' | 'time_submitted' | 'priority' | 'weight';
+
+export interface JobSummary {
+  readonly id: number;
+  readonly title: string;
+  readonly state: WorkStateValue | null;
+  readonly priority: number;
+  readonly weight: number;
+  readonly username: string | null;
+  readonly jobtype: string;
+  readonly jobtypeVersion: number;
+  readonly queuePath: string | null;
+  readonly timeSubmitted: Millis;
+  readonly timeStarted: Millis | null;
+  readonly timeFinished: Millis | null;
+  readonly hidden: boolean;
+  readonly toBeDeleted: boolean;
+}
+
+export interface JobSummaryFilter {
+  jobtypeId?: number;
+  userId?: number;
+  /** Jobs directly in this queue. */
+  jobQueueId?: number;
+  /** Case-sensitive substring of the title. */
+  titleContains?: string;
+  states?: readonly ShownJobState[];
+  hidden?: boolean;
+}
+
+export interface JobSummaryOrder {
+  by: JobSortKey;
+  direction: 'asc' | 'desc';
+  limit?: number;
+  offset?: number;
+}
+
+const IDS_PER_STATEMENT = 10_000;
+
+export async function listJobSummaries(
+  db: Kysely<Database>,
+  filter: JobSummaryFilter,
+  order: JobSummaryOrder,
+): Promise<JobSummary[]> {
+  let query = applyFilter(
+    db,
+    db
+      .selectFrom('jobs')
+      .innerJoin('jobtype_versions', 'jobtype_versions.id', 'jobs.jobtype_version_id')
+      .innerJoin('jobtypes', 'jobtypes.id', 'jobtype_versions.jobtype_id')
+      .leftJoin('users', 'users.id', 'jobs.user_id')
+      .leftJoin('job_queues', 'job_queues.id', 'jobs.job_queue_id')
+      .select([
+        'jobs.id',
+        'jobs.title',
+        'jobs.state',
+        'jobs.priority',
+        'jobs.weight',
+        'users.username',
+        'jobtypes.name as jobtype',
+        'jobtype_versions.version as jobtype_version',
+        'job_queues.fullpath',
+        'jobs.time_submitted',
+        'jobs.time_started',
+        'jobs.time_finished',
+        'jobs.hidden',
+        'jobs.to_be_deleted',
+      ]),
+    filter,
+  );
+  const direction = order.direction;
+  query =
+    order.by === 'state'
+      ? // NULL (queued) sorts as the lowest state on every dialect.
+        query.orderBy(sql`coalesce(${sql.ref('jobs.state')}, 0)`, direction)
+      : query.orderBy(`jobs.${order.by}`, direction);
+  if (order.by !== 'id') query = query.orderBy('jobs.id', direction);
+  if (order.limit !== undefined) query = query.limit(order.limit);
+  if (order.offset !== undefined) {
+    // MySQL and SQLite accept OFFSET only after a LIMIT.
+    if (order.limit === undefined) query = query.limit(Number.MAX_SAFE_INTEGER);
+    query = query.offset(order.offset);
+  }
+  const rows = await query.execute();
+  return rows.map((row) => ({
+    id: row.id,
+    title: row.title,
+    state: row.state as WorkStateValue | null,
+    priority: row.priority,
+    weight: row.weight,
+    username: row.username,
+    jobtype: row.jobtype,
+    jobtypeVersion: row.jobtype_version,
+    queuePath: row.fullpath,
+    timeSubmitted: row.time_submitted,
+    timeStarted: row.time_started,
+    timeFinished: row.time_finished,
+    hidden: row.hidden,
+    toBeDeleted: row.to_be_deleted,
+  }));
+}
+
+export async function countJobSummaries(db: Kysely<Database>, filter: JobSummaryFilter): Promise<number> {
+  const row = await applyFilter(
+    db,
+    db.selectFrom('jobs').select((eb) => eb.fn.countAll<number | string | bigint>().as('count')),
+    filter,
+  ).executeTakeFirstOrThrow();
+  return Number(row.count);
+}
+
+/** The jobs among `jobIds` that have an unfinished task (NULL or RUNNING) held by an agent. */
+export async function findJobsWithHeldTasks(
+  db: Kysely<Database>,
+  jobIds: readonly number[],
+): Promise<Set<number>> {
+  const held = new Set<number>();
+  for (let start = 0; start < jobIds.length; start += IDS_PER_STATEMENT) {
+    const chunk = jobIds.slice(start, start + IDS_PER_STATEMENT);
+    const rows = await db
+      .selectFrom('tasks')
+      .select('job_id')
+      .distinct()
+      .where('job_id', 'in', chunk)
+      .where((eb) => heldTask(eb))
+      .execute();
+    for (const row of rows) held.add(row.job_id);
+  }
+  return held;
+}
+
+function heldTask(eb: ExpressionBuilder<Database, 'tasks'>) {
+  return eb.and([
+    eb('tasks.agent_id', 'is not', null),
+    eb.or([eb('tasks.state', 'is', null), eb('tasks.state', '=', RUNNING)]),
+  ]);
+}
+
+function applyFilter<O>(
+  db: Kysely<Database>,
+  query: SelectQueryBuilder<Database, 'jobs', O>,
+  filter: JobSummaryFilter,
+): SelectQueryBuilder<Database, 'jobs', O> {
+  let q = query;
+  if (filter.jobtypeId !== undefined) {
+    const jobtypeId = filter.jobtypeId;
+    q = q.where('jobs.jobtype_version_id', 'in', (eb) =>
+      eb.selectFrom('jobtype_versions').select('jobtype_versions.id').where('jobtype_id', '=', jobtypeId),
+    );
+  }
+  if (filter.userId !== undefined) q = q.where('jobs.user_id', '=', filter.userId);
+  if (filter.jobQueueId !== undefined) q = q.where('jobs.job_queue_id', '=', filter.jobQueueId);
+  if (filter.hidden !== undefined) q = q.where('jobs.hidden', '=', filter.hidden);
+  if (filter.titleContains !== undefined) {
+    // A literal, case-sensitive substring on every dialect (LIKE has wildcards and is case-insensitive in SQLite).
+    const position = dialectOf(db as Kysely<unknown>) === 'postgres' ? 'strpos' : 'instr';
+    q = q.where(sql<number>`${sql.raw(position)}(${sql.ref('jobs.title')}, ${filter.titleContains})`, '>', 0);
+  }
+  if (filter.states !== undefined) {
+    const states = new Set(filter.states);
+    const stored: WorkStateValue[] = [];
+    if (states.has('paused')) stored.push(PAUSED);
+    if (states.has('done')) stored.push(DONE);
+    if (states.has('failed')) stored.push(FAILED);
+    if (states.has('running')) stored.push(RUNNING);
+    q = q.where((eb) => {
+      const held = eb.exists(
+        eb
+          .selectFrom('tasks')
+          .select('tasks.id')
+          .whereRef('tasks.job_id', '=', 'jobs.id')
+          .where((inner) => heldTask(inner)),
+      );
+      const alternatives = [];
+      if (stored.length > 0) alternatives.push(eb('jobs.state', 'in', stored));
+      if (states.has('running')) alternatives.push(eb.and([eb('jobs.state', 'is', null), held]));
+      if (states.has('queued')) alternatives.push(eb.and([eb('jobs.state', 'is', null), eb.not(held)]));
+      return alternatives.length === 0 ? eb.lit(false) : eb.or(alternatives);
+    });
+  }
+  return q;
+}

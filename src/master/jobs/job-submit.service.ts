@@ -1,0 +1,161 @@
+/**
+ * Job submission (POST /jobs/): the job row, its tasks (start..end by `by`, times `num_tiles` tiles),
+ * tags, tag and software requirements, parents and notified users — all in one transaction, so a
+ * rejected submission leaves nothing behind. Defaults come from the configuration (models.yml
+ * job_default_*, job_requeue_default, queue_default_weight; master.yml default_job_delete_time).
+ */
+import type { SubmitJobBody } from '../../api/schemas/jobs.js';
+import { durationMs } from '../../core/config/index.js';
+import { WorkState } from '../../core/enums.js';
+import { NotFoundError, ValidationError } from '../../core/errors.js';
+import {
+  setJobParents,
+  setJobSoftwareRequirements,
+  setJobTagRequirements,
+  setJobTags,
+  setNotifiedUsers,
+} from '../../db/jobs/job-associations.repository.js';
+import { createJob, type Job } from '../../db/jobs/job.repository.js';
+import {
+  findJobType,
+  findJobTypeVersion,
+  findLatestJobTypeVersion,
+  type JobTypeVersion,
+} from '../../db/jobtypes/jobtype.repository.js';
+import { createTasksForFrameRange } from '../../db/tasks/task.repository.js';
+import { transaction } from '../../db/transaction.js';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/database.js';
+import type { MasterContext } from '../context.js';
+import type { Principal } from '../http/access.js';
+import {
+  findOrCreateNamedUser,
+  jobFieldsOf,
+  resolveOwner,
+  resolveQueueId,
+  submittedFrameRange,
+} from './job-fields.js';
+
+export interface SubmittedJob {
+  job: Job;
+  taskCount: number;
+}
+
+export async function submitJob(
+  ctx: MasterContext,
+  principal: Principal,
+  input: SubmitJobBody,
+): Promise<SubmittedJob> {
+  const range = submittedFrameRange(input);
+  const now = ctx.clock.now();
+  const options = { limits: ctx.limits, now };
+  const submitted = await transaction(ctx.db, async (trx) => {
+    const version = await resolveJobTypeVersion(trx, input.jobtype, input.jobtype_version);
+    const numTiles = input.num_tiles ?? null;
+    if (numTiles !== null && !version.supportsTiling) {
+      throw new ValidationError(`num_tiles: job type ${input.jobtype} does not support tiling`, {
+        field: 'num_tiles',
+        value: numTiles,
+      });
+    }
+    const owner = await resolveOwner(
+      trx,
+      ctx,
+      principal,
+      input.user === undefined ? principal.username : input.user,
+      { autocreate: ctx.config.autocreate_users },
+    );
+    const jobQueueId = input.jobqueue === undefined ? null : await resolveQueueId(trx, input.jobqueue);
+    const job = await createJob(
+      trx,
+      {
+        ...configuredDefaults(ctx),
+        ...jobFieldsOf(input),
+        title: input.title,
+        by: range.by ?? 1,
+        jobtypeVersionId: version.id,
+        jobQueueId,
+        userId: owner?.id ?? null,
+        state: input.state === 'paused' || input.state === 100 ? WorkState.values.PAUSED : null,
+        timeSubmitted: now,
+      },
+      options,
+    );
+    if (input.tags) await setJobTags(trx, job.id, input.tags, options);
+    if (input.tag_requirements) await setJobTagRequirements(trx, job.id, input.tag_requirements, options);
+    if (input.software_requirements) {
+      await setJobSoftwareRequirements(
+        trx,
+        job.id,
+        input.software_requirements.map((r) => ({
+          software: r.software,
+          minVersion: r.min_version ?? null,
+          maxVersion: r.max_version ?? null,
+        })),
+      );
+    }
+    if (input.parents)
+      await setJobParents(
+        trx,
+        job.id,
+        input.parents.map((p) => p.id),
+      );
+    if (input.notified_users) {
+      const subscriptions = [];
+      for (const entry of input.notified_users) {
+        const user = await findOrCreateNamedUser(trx, ctx, entry.username);
+        subscriptions.push({
+          userId: user.id,
+          ...(entry.on_success !== undefined ? { onSuccess: entry.on_success } : {}),
+          ...(entry.on_failure !== undefined ? { onFailure: entry.on_failure } : {}),
+          ...(entry.on_deletion !== undefined ? { onDeletion: entry.on_deletion } : {}),
+        });
+      }
+      await setNotifiedUsers(trx, job.id, subscriptions);
+    }
+    const taskCount = await createTasksForFrameRange(trx, job.id, { ...range, numTiles }, options);
+    return { job, taskCount };
+  });
+  ctx.taskEvents.record(submitted.job.jobQueueId, 'new', submitted.taskCount);
+  ctx.events.emit({ type: 'job.changed', jobId: submitted.job.id });
+  return submitted;
+}
+
+/** The named job type at the given version, or its latest. */
+export async function resolveJobTypeVersion(
+  db: Kysely<Database>,
+  name: string,
+  versionNumber: number | undefined,
+): Promise<JobTypeVersion> {
+  const jobType = await findJobType(db, name);
+  if (!jobType) throw new NotFoundError('jobtype', name);
+  const version =
+    versionNumber === undefined
+      ? await findLatestJobTypeVersion(db, jobType.id)
+      : await findJobTypeVersion(db, jobType.id, versionNumber);
+  if (!version) {
+    throw new NotFoundError(
+      'jobtype version',
+      versionNumber,
+      versionNumber === undefined
+        ? `job type ${JSON.stringify(name)} has no versions`
+        : `job type ${JSON.stringify(name)} has no version ${versionNumber}`,
+    );
+  }
+  return version;
+}
+
+function configuredDefaults(ctx: MasterContext) {
+  const { config } = ctx;
+  return {
+    batch: config.job_default_batch,
+    requeue: config.job_requeue_default,
+    cpus: config.job_default_cpus,
+    ram: config.job_default_ram,
+    weight: config.queue_default_weight,
+    autodeleteTime:
+      config.default_job_delete_time === null
+        ? null
+        : Math.round(durationMs(config.default_job_delete_time) / 1000),
+  };
+}
