@@ -2,7 +2,10 @@
  * The master's resources. Each entry registers one resource's routes under /api/v1; one per line so that
  * parallel work merges cleanly.
  */
+import { agentRoutes } from './agents/agents.routes.js';
 import type { MasterContext } from './context.js';
+import { pathMapRoutes } from './pathmaps/pathmaps.routes.js';
+import { tagRoutes } from './tags/tags.routes.js';
 import type { MasterApp } from './http/app.js';
 import { liveRoutes } from './live/live.routes.js';
 import { statisticsRoutes } from './statistics/statistics.routes.js';
@@ -19,4 +22,7 @@ export const resourceRoutes: readonly ResourceRoutes[] = [
   thumbnailRoutes,
   jobRoutes,
   taskRoutes,
+  agentRoutes,
+  tagRoutes,
+  pathMapRoutes,
 ];
