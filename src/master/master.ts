@@ -1,7 +1,8 @@
 /**
  * The composition root of `drover master`: opens (and migrates) the databases, builds the context, the
- * authenticator and the HTTP app with every resource, and starts the in-process services. The caller
- * decides whether to listen (`drover master`) or to inject requests (tests).
+ * authenticator and the HTTP app with every resource, registers the shipped job types, and starts the
+ * in-process services. The caller decides whether to listen (`drover master`) or to inject requests
+ * (tests).
  *
  *   const master = await createMaster({ config, logger });
  *   const url = await master.listen('127.0.0.1', 5000);
@@ -19,6 +20,7 @@ import { Authenticator } from './auth/authenticator.js';
 import { authRoutes, rootSessionRoutes } from './auth/auth.routes.js';
 import type { MasterContext } from './context.js';
 import { LocalFarmEvents } from './events/farm-events.js';
+import { registerBuiltinJobTypes } from './jobtypes/builtin-jobtypes.js';
 import { buildHttpApp, type MasterApp } from './http/app.js';
 import { healthRoutes } from './http/health.routes.js';
 import { resourceRoutes } from './routes.js';
@@ -37,6 +39,8 @@ export interface MasterOptions {
   databases?: DatabaseHandles;
   /** The built web UI (default: dist/web of this installation). */
   webRoot?: string;
+  /** Where the shipped job types are (default: `jobtypes/builtin` of the installation); null = none. */
+  builtinJobTypesDir?: string | null;
 }
 
 export interface Master {
@@ -66,6 +70,9 @@ export async function createMaster(options: MasterOptions): Promise<Master> {
       if (outcome.error !== undefined) throw outcome.error;
       if (outcome.applied.length > 0)
         log.info({ database: handle.url, applied: outcome.applied }, 'migrated');
+    }
+    if (options.builtinJobTypesDir !== null) {
+      await registerBuiltinJobTypes(databases.main.db, log, options.builtinJobTypesDir);
     }
   } catch (err) {
     if (ownsDatabases) await databases.close();

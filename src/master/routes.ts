@@ -12,6 +12,11 @@ import { statisticsRoutes } from './statistics/statistics.routes.js';
 import { thumbnailRoutes } from './thumbnails/thumbnails.routes.js';
 import { jobRoutes } from './jobs/job.routes.js';
 import { taskRoutes } from './tasks/task.routes.js';
+import { jobGroupRoutes } from './groups/job-group.routes.js';
+import type { MasterApp } from './http/app.js';
+import { jobTypeRoutes } from './jobtypes/jobtype.routes.js';
+import { jobQueueRoutes } from './queues/job-queue.routes.js';
+import { softwareRoutes } from './software/software.routes.js';
 
 export type ResourceRoutes = (ctx: MasterContext) => (app: MasterApp) => void | Promise<void>;
 
@@ -25,4 +30,8 @@ export const resourceRoutes: readonly ResourceRoutes[] = [
   agentRoutes,
   tagRoutes,
   pathMapRoutes,
+  jobTypeRoutes,
+  softwareRoutes,
+  jobQueueRoutes,
+  jobGroupRoutes,
 ];
