@@ -23,6 +23,8 @@ import { LocalFarmEvents } from './events/farm-events.js';
 import { registerBuiltinJobTypes } from './jobtypes/builtin-jobtypes.js';
 import { buildHttpApp, type MasterApp } from './http/app.js';
 import { healthRoutes } from './http/health.routes.js';
+import { MasterMetrics } from './metrics/master-metrics.js';
+import { metricsRoutes } from './metrics/metrics.routes.js';
 import { resourceRoutes } from './routes.js';
 import { uiSessionRoutes } from './web/ui-session.routes.js';
 import { webUiRoutes } from './web/web-ui.routes.js';
@@ -97,9 +99,11 @@ export async function createMaster(options: MasterOptions): Promise<Master> {
     allowAgentLoopback: options.allowAgentLoopback ?? config.allow_agents_from_loopback,
   };
   const authenticator = new Authenticator(context.db, clock, log);
+  const metrics = new MasterMetrics({ db: context.db, clock, version: options.version });
   const app = await buildHttpApp({
     logger: log,
     version: options.version,
+    observeRequest: metrics.observeRequest,
     authenticate: authenticator.authenticate,
     publicRead: config.public_read,
     apiRoutes: [
@@ -109,6 +113,10 @@ export async function createMaster(options: MasterOptions): Promise<Master> {
       ...resourceRoutes.map((routes) => routes(context)),
     ],
     rootRoutes: [rootSessionRoutes(context, authenticator), webUiRoutes(options.webRoot)],
+    rootRoutes: [
+      rootSessionRoutes(context, authenticator),
+      metricsRoutes(context, metrics, authenticator.authenticate),
+    ],
   });
 
   let closed = false;

@@ -17,6 +17,7 @@ import type { MasterApp } from './http/app.js';
 import { jobTypeRoutes } from './jobtypes/jobtype.routes.js';
 import { jobQueueRoutes } from './queues/job-queue.routes.js';
 import { softwareRoutes } from './software/software.routes.js';
+import { taskLogRoutes } from './tasklogs/task-logs.routes.js';
 
 export type ResourceRoutes = (ctx: MasterContext) => (app: MasterApp) => void | Promise<void>;
 
@@ -34,4 +35,5 @@ export const resourceRoutes: readonly ResourceRoutes[] = [
   softwareRoutes,
   jobQueueRoutes,
   jobGroupRoutes,
+  taskLogRoutes,
 ];

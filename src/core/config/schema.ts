@@ -208,6 +208,9 @@ export const ConfigSchema = Type.Object(
 
     // drover.yml
     public_read: Bool,
+    metrics_access: Type.Union([Type.Literal('token'), Type.Literal('loopback'), Type.Literal('public')], {
+      description: 'token, loopback or public',
+    }),
     agent_reannounce_interval: Duration,
     agent_offline_timeout: Duration,
     log_level: LogLevel,

@@ -146,6 +146,47 @@ export async function findTaskLogOfAttempt(
   return logs.find((log) => (typeof key === 'number' ? log.id === key : log.identifier === key));
 }
 
+/**
+ * Deletes the logs linked to no task attempt (their tasks were deleted); returns how many. Registration
+ * creates a log and its first link in one transaction, so a log being registered is never caught here.
+ */
+export async function deleteOrphanedTaskLogs(db: Kysely<Database>): Promise<number> {
+  const result = await db
+    .deleteFrom('task_logs')
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom('task_log_associations')
+            .select('task_log_associations.task_log_id')
+            .whereRef('task_log_associations.task_log_id', '=', 'task_logs.id'),
+        ),
+      ),
+    )
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
+/** Which of these identifiers have a log row. */
+export async function findExistingTaskLogIdentifiers(
+  db: Kysely<Database>,
+  identifiers: readonly string[],
+): Promise<Set<string>> {
+  const found = new Set<string>();
+  for (let i = 0; i < identifiers.length; i += IDENTIFIERS_PER_QUERY) {
+    const chunk = identifiers.slice(i, i + IDENTIFIERS_PER_QUERY);
+    const rows = await db
+      .selectFrom('task_logs')
+      .select('identifier')
+      .where('identifier', 'in', chunk)
+      .execute();
+    for (const row of rows) found.add(row.identifier);
+  }
+  return found;
+}
+
+const IDENTIFIERS_PER_QUERY = 500;
+
 function toTaskLog(row: Selectable<TaskLogsTable>): TaskLog {
   return { id: row.id, identifier: row.identifier, agentId: row.agent_id, createdOn: row.created_on };
 }

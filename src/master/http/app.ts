@@ -13,6 +13,7 @@ import { UnauthenticatedError, ForbiddenError } from '../../core/errors.js';
 import type { Logger } from '../../core/logging.js';
 import { hasRole, type Access, type Principal } from './access.js';
 import { errorReply } from './error-response.js';
+import { startRouteCatalog } from './route-catalog.js';
 import { validatorCompiler } from './validation.js';
 
 export type MasterApp = FastifyInstance<Server, IncomingMessage, ServerResponse, Logger, TypeBoxTypeProvider>;
@@ -30,8 +31,18 @@ export interface HttpAppOptions {
   /** Routes outside /api/v1 (the web UI, /metrics, /setup, /login). */
   rootRoutes?: readonly ((app: MasterApp) => void | Promise<void>)[];
   version: string;
+  /** Told about every answered request (the metrics). */
+  observeRequest?: (observation: RequestObservation) => void;
   bodyLimit?: number;
   trustProxy?: boolean;
+}
+
+export interface RequestObservation {
+  method: string;
+  /** The route template (`/api/v1/jobs/:job`), or undefined when no route matched. */
+  route: string | undefined;
+  status: number;
+  seconds: number;
 }
 
 export const API_PREFIX = '/api/v1';
@@ -56,8 +67,10 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<MasterApp> 
   app.removeContentTypeParser('text/plain');
   app.decorateRequest('principal', undefined);
 
+  const recordRoute = startRouteCatalog(app);
   // Secure by default: a route that changes state must say who may call it.
   app.addHook('onRoute', (route) => {
+    recordRoute(route);
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     const mutating = methods.some((m) => m !== 'GET' && m !== 'HEAD' && m !== 'OPTIONS');
     if (mutating && !route.config?.access) {
@@ -82,6 +95,12 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<MasterApp> 
   });
 
   app.addHook('onResponse', async (request, reply) => {
+    options.observeRequest?.({
+      method: request.method,
+      route: request.is404 ? undefined : request.routeOptions.url,
+      status: reply.statusCode,
+      seconds: reply.elapsedTime / 1000,
+    });
     request.log.info(
       {
         method: request.method,
@@ -124,7 +143,13 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<MasterApp> 
       security: [{ bearer: [] }, { session: [] }],
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
+  // The documentation is public, like the document it shows (/api/v1/openapi.json).
+  await app.register(async (docs) => {
+    docs.addHook('onRoute', (route) => {
+      route.config = { ...route.config, access: 'public' };
+    });
+    await docs.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
+  });
 
   await app.register(
     async (api) => {

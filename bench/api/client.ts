@@ -1,0 +1,62 @@
+/**
+ * The benchmark's HTTP client: undici pools with keep-alive (one connection for the sequential client,
+ * one per concurrent client), JSON in and out, and a loud failure on any unexpected status so that a
+ * figure is never measured on error responses.
+ */
+import { Pool } from 'undici';
+
+export class ApiClient {
+  private readonly pool: Pool;
+
+  constructor(
+    readonly baseUrl: string,
+    private readonly token: string,
+    connections = 1,
+  ) {
+    this.pool = new Pool(baseUrl, { connections, pipelining: 1 });
+  }
+
+  async request<T = unknown>(
+    method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+    path: string,
+    body?: unknown,
+    expect = [200, 201, 204],
+  ): Promise<T> {
+    const res = await this.pool.request({
+      method,
+      path,
+      headers: {
+        authorization: `Bearer ${this.token}`,
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+    const text = await res.body.text();
+    if (!expect.includes(res.statusCode)) {
+      throw new Error(`${method} ${path} → ${res.statusCode}: ${text.slice(0, 500)}`);
+    }
+    return (text === '' ? undefined : JSON.parse(text)) as T;
+  }
+
+  close(): Promise<void> {
+    return this.pool.close();
+  }
+}
+
+/** Milliseconds of `fn`. */
+export async function timed(fn: () => Promise<unknown>): Promise<number> {
+  const started = performance.now();
+  await fn();
+  return performance.now() - started;
+}
+
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+export function percentile(values: readonly number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}

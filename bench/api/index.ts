@@ -1,0 +1,121 @@
+/**
+ * The REST API benchmark of issue 3: a real master (bench/api/server.ts, its own process) listening on
+ * loopback, and a client here sending the seed's requests — job listing with 500 jobs, paged listing at
+ * 100,000 jobs, 1,000- and 100,000-frame submissions, agent registrations (sequential and 16 concurrent
+ * clients), task-state updates — first on SQLite, then on a private PostgreSQL server.
+ *
+ *   npm run bench -- api [--quick] [--only sqlite|postgres]
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import pg from 'pg';
+import { openDatabase } from '../../src/db/connection/open-database.js';
+import type { DialectName } from '../../src/db/dialect-name.js';
+import { startTestServers } from '../../test/support/servers.js';
+import {
+  listingScenario,
+  registrationScenario,
+  submissionScenario,
+  taskUpdateScenario,
+  type BenchContext,
+  type Figure,
+} from './scenarios.js';
+import { createBenchJobType } from './seed.js';
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
+const dialects = (['sqlite', 'postgres'] as const).filter((d) => only === undefined || d === only);
+const root = new URL('../../', import.meta.url).pathname;
+
+const results: { dialect: DialectName; figure: Figure }[] = [];
+
+for (const dialect of dialects) {
+  const dir = mkdtempSync(join(tmpdir(), `drover-bench-api-${dialect}-`));
+  let stopServers: (() => Promise<void>) | undefined;
+  let server: ChildProcess | undefined;
+  try {
+    let database: string;
+    if (dialect === 'sqlite') {
+      database = `sqlite:///${join(dir, 'bench.sqlite')}`;
+    } else {
+      const servers = await startTestServers({ DROVER_TEST_SKIP_DATABASES: 'mysql' });
+      stopServers = servers.stop;
+      const info = servers.info.postgres!;
+      const admin = new pg.Client({ connectionString: info.adminUrl });
+      await admin.connect();
+      await admin.query('create database bench');
+      await admin.end();
+      database = `postgresql://postgres@${info.host}:${info.port}/bench`;
+    }
+    console.log(`\n== ${dialect} (${quick ? 'quick' : 'full'})`);
+    const started = await startServer(database, dir);
+    server = started.child;
+    const handle = await openDatabase({ url: database, poolSize: 2 });
+    try {
+      const ctx: BenchContext = {
+        url: started.url,
+        tokens: started.tokens,
+        db: handle.db,
+        jobtype: await createBenchJobType(handle.db),
+        quick,
+        report(figure) {
+          results.push({ dialect, figure });
+          const verdict = figure.met === undefined ? '' : figure.met ? '  ok' : '  MISSED';
+          console.log(
+            `${figure.what}: ${figure.value}${figure.target ? `  [target ${figure.target}]` : ''}${verdict}`,
+          );
+        },
+      };
+      for (const scenario of [
+        listingScenario,
+        submissionScenario,
+        registrationScenario,
+        taskUpdateScenario,
+      ]) {
+        try {
+          await scenario(ctx);
+        } catch (err) {
+          console.log(`${scenario.name} failed: ${(err as Error).message}`);
+        }
+      }
+    } finally {
+      await handle.close();
+    }
+  } finally {
+    if (server) await stopServer(server);
+    await stopServers?.();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const missed = results.filter((r) => r.figure.met === false);
+console.log(`\n${results.length} figures, ${missed.length} targets missed`);
+for (const { dialect, figure } of missed) console.log(`  ${dialect}: ${figure.what}: ${figure.value}`);
+
+async function startServer(
+  database: string,
+  dir: string,
+): Promise<{ child: ChildProcess; url: string; tokens: { admin: string; agent: string } }> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(root, 'bench/api/server.ts'), JSON.stringify({ database, dir })],
+    { stdio: ['ignore', 'pipe', 'inherit'], cwd: root },
+  );
+  const lines = createInterface({ input: child.stdout! });
+  const first = await new Promise<string>((resolve, reject) => {
+    lines.once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`the bench master exited with ${code}`)));
+  });
+  return { child, ...(JSON.parse(first) as { url: string; tokens: { admin: string; agent: string } }) };
+}
+
+async function stopServer(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+}
