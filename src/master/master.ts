@@ -112,10 +112,10 @@ export async function createMaster(options: MasterOptions): Promise<Master> {
       uiSessionRoutes(context, authenticator),
       ...resourceRoutes.map((routes) => routes(context)),
     ],
-    rootRoutes: [rootSessionRoutes(context, authenticator), webUiRoutes(options.webRoot)],
     rootRoutes: [
       rootSessionRoutes(context, authenticator),
       metricsRoutes(context, metrics, authenticator.authenticate),
+      webUiRoutes(options.webRoot),
     ],
   });
 

@@ -6,7 +6,6 @@ import { agentRoutes } from './agents/agents.routes.js';
 import type { MasterContext } from './context.js';
 import { pathMapRoutes } from './pathmaps/pathmaps.routes.js';
 import { tagRoutes } from './tags/tags.routes.js';
-import type { MasterApp } from './http/app.js';
 import { liveRoutes } from './live/live.routes.js';
 import { statisticsRoutes } from './statistics/statistics.routes.js';
 import { thumbnailRoutes } from './thumbnails/thumbnails.routes.js';

@@ -10,6 +10,170 @@ export interface ApiErrorBody {
 }
 
 export interface Paths {
+  "/api/v1/agents/": {
+    /** List agents — Without page/per_page: the seed’s list of {id, hostname, port, remote_ip}. With them: one page of full records sorted by order_by, the number of matches and the farm’s agents per state. */
+    get: {
+      path: Record<string, never>;
+      query: { min_ram?: number; max_ram?: number; min_cpus?: number; max_cpus?: number; /** exact host name */ hostname?: string; /** exact IPv4 address */ remote_ip?: string; port?: number; /** repeatable: agents in any of these states */ state?: ("disabled" | "offline" | "online" | "running")[]; /** repeatable: agents with any of these tags */ tag?: string[]; /** repeatable: agent versions */ version?: string[]; /** host name substring (case-insensitive) */ search?: string; order_by?: "hostname" | "remote_ip" | "state" | "version" | "last_heard_from" | "cpus" | "ram" | "last_success_on"; order_dir?: "asc" | "desc"; /** with per_page: answer a page (see AgentPage) */ page?: number; per_page?: number };
+      body: never;
+      response: { id: string; hostname: string; port: number; remote_ip: string | null }[] | { agents: { id: string; hostname: string; notes: string; remote_ip: string | null; use_address: string; os_class: string | null; os_fullname: string | null; cpu_name: string | null; ram: number; free_ram: number; cpus: number; port: number; time_offset: number; version: string | null; upgrade_to: string | null; restart_requested: boolean; state: string; /** ISO-8601 UTC time */ last_heard_from: string | null; /** ISO-8601 UTC time */ last_success_on: string | null; /** ISO-8601 UTC time */ last_polled: string | null; ram_allocation: number; cpu_allocation: number; projects: string[] | null; tags: string[] }[]; /** agents matching the filters */ total: number; page: number; per_page: number; counts: { disabled: number; offline: number; online: number; running: number } };
+      status: 200;
+      args: [options?: { query?: { min_ram?: number; max_ram?: number; min_cpus?: number; max_cpus?: number; /** exact host name */ hostname?: string; /** exact IPv4 address */ remote_ip?: string; port?: number; /** repeatable: agents in any of these states */ state?: ("disabled" | "offline" | "online" | "running")[]; /** repeatable: agents with any of these tags */ tag?: string[]; /** repeatable: agent versions */ version?: string[]; /** host name substring (case-insensitive) */ search?: string; order_by?: "hostname" | "remote_ip" | "state" | "version" | "last_heard_from" | "cpus" | "ram" | "last_success_on"; order_dir?: "asc" | "desc"; /** with per_page: answer a page (see AgentPage) */ page?: number; per_page?: number }; signal?: AbortSignal }];
+    };
+    /** Register an agent (create, or update by id) — An agent token registers and owns its agents; remote_ip defaults to the request’s source address. 201 when created, 200 when an agent with this id existed. */
+    post: {
+      path: Record<string, never>;
+      query: Record<string, never>;
+      body: { hostname: string; port: number; /** megabytes */ ram: number; /** megabytes */ free_ram: number; cpus: number; /** IPv4; default: the address the request comes from */ remote_ip?: string | null; /** one of local, remote, hostname, passive */ use_address?: ("local" | "remote" | "hostname" | "passive") | number; os_class?: (("linux" | "windows" | "mac" | "other" | "bsd") | number) | null; os_fullname?: string | null; cpu_name?: string | null; /** seconds the agent clock is off */ time_offset?: number; version?: string | null; /** one of disabled, offline, online, running */ state?: ("disabled" | "offline" | "online" | "running") | number; notes?: string; restart_requested?: boolean; upgrade_to?: string | null; ram_allocation?: number; cpu_allocation?: number; /** projects this agent is dedicated to; null = any */ projects?: string[] | null; /** aa:bb:cc:dd:ee:ff; invalid addresses are dropped */ mac_addresses?: string[]; /** GPU model names */ gpus?: string[]; disks?: { mountpoint: string; size: number; free: number }[]; /** the assignments the agent holds: {"<assignment id>": {"tasks": [{"id": 1, ...}], ...}} */ current_assignments?: { [key: string]: { tasks: { id: number; [key: string]: unknown }[]; [key: string]: unknown } }; /** must match the master’s farm_name when given */ farm_name?: string | null; /** the secret the master presents to this agent; never returned */ api_secret?: string; /** PyFarm’s MAC-derived system id; accepted and ignored */ systemid?: number; /** the UUID the agent chose */ id: string };
+      response: { id: string; hostname: string; notes: string; remote_ip: string | null; use_address: string; os_class: string | null; os_fullname: string | null; cpu_name: string | null; ram: number; free_ram: number; cpus: number; port: number; time_offset: number; version: string | null; upgrade_to: string | null; restart_requested: boolean; state: string; /** ISO-8601 UTC time */ last_heard_from: string | null; /** ISO-8601 UTC time */ last_success_on: string | null; /** ISO-8601 UTC time */ last_polled: string | null; ram_allocation: number; cpu_allocation: number; projects: string[] | null; tags: string[] };
+      status: 200 | 201;
+      args: [options: { body: { hostname: string; port: number; /** megabytes */ ram: number; /** megabytes */ free_ram: number; cpus: number; /** IPv4; default: the address the request comes from */ remote_ip?: string | null; /** one of local, remote, hostname, passive */ use_address?: ("local" | "remote" | "hostname" | "passive") | number; os_class?: (("linux" | "windows" | "mac" | "other" | "bsd") | number) | null; os_fullname?: string | null; cpu_name?: string | null; /** seconds the agent clock is off */ time_offset?: number; version?: string | null; /** one of disabled, offline, online, running */ state?: ("disabled" | "offline" | "online" | "running") | number; notes?: string; restart_requested?: boolean; upgrade_to?: string | null; ram_allocation?: number; cpu_allocation?: number; /** projects this agent is dedicated to; null = any */ projects?: string[] | null; /** aa:bb:cc:dd:ee:ff; invalid addresses are dropped */ mac_addresses?: string[]; /** GPU model names */ gpus?: string[]; disks?: { mountpoint: string; size: number; free: number }[]; /** the assignments the agent holds: {"<assignment id>": {"tasks": [{"id": 1, ...}], ...}} */ current_assignments?: { [key: string]: { tasks: { id: number; [key: string]: unknown }[]; [key: string]: unknown } }; /** must match the master’s farm_name when given */ farm_name?: string | null; /** the secret the master presents to this agent; never returned */ api_secret?: string; /** PyFarm’s MAC-derived system id; accepted and ignored */ systemid?: number; /** the UUID the agent chose */ id: string }; signal?: AbortSignal }];
+    };
+  };
+  "/api/v1/agents/schema": {
+    /** The agent columns and their SQL types */
+    get: {
+      path: Record<string, never>;
+      query: Record<string, never>;
+      body: never;
+      response: { [key: string]: string };
+      status: 200;
+      args: [options?: { signal?: AbortSignal }];
+    };
+  };
+  "/api/v1/agents/updates/{version}": {
+    /** Download an agent update package (or a redirect to agent_updates_webdir) */
+    get: {
+      path: { version: string };
+      query: Record<string, never>;
+      body: never;
+      response: Blob | unknown;
+      status: 200 | 301;
+      args: [options: { path: { version: string }; signal?: AbortSignal }];
+    };
+    /** Upload an agent update package (application/zip) */
+    put: {
+      path: { version: string };
+      query: Record<string, never>;
+      body: never;
+      response: { version: string; size: number };
+      status: 201;
+      args: [options: { path: { version: string }; signal?: AbortSignal }];
+    };
+  };
+  "/api/v1/agents/{agent_id}": {
+    /** One agent with its inventory, tags and software */
+    get: {
+      path: { agent_id: string };
+      query: Record<string, never>;
+      body: never;
+      response: { id: string; hostname: string; notes: string; remote_ip: string | null; use_address: string; os_class: string | null; os_fullname: string | null; cpu_name: string | null; ram: number; free_ram: number; cpus: number; port: number; time_offset: number; version: string | null; upgrade_to: string | null; restart_requested: boolean; state: string; /** ISO-8601 UTC time */ last_heard_from: string | null; /** ISO-8601 UTC time */ last_success_on: string | null; /** ISO-8601 UTC time */ last_polled: string | null; ram_allocation: number; cpu_allocation: number; projects: string[] | null; tags: string[]; mac_addresses: string[]; gpus: { fullname: string }[]; disks: { mountpoint: string; size: number; free: number }[]; software: { software: string; version: string }[] };
+      status: 200;
+      args: [options: { path: { agent_id: string }; signal?: AbortSignal }];
+    };
+    /** Update an agent (partial), or re-announce — The agent re-announces state, free_ram, disks and current_assignments; tasks the database gives it that it no longer holds are failed (if they were sent) and an agent going offline hands its unfinished tasks back. Wranglers set state (e.g. "disabled"), notes, tags and restart_requested; admins everything. */
+    post: {
+      path: { agent_id: string };
+      query: Record<string, never>;
+      body: { hostname?: string; port?: number; /** megabytes */ ram?: number; /** megabytes */ free_ram?: number; cpus?: number; /** IPv4; default: the address the request comes from */ remote_ip?: string | null; /** one of local, remote, hostname, passive */ use_address?: ("local" | "remote" | "hostname" | "passive") | number; os_class?: (("linux" | "windows" | "mac" | "other" | "bsd") | number) | null; os_fullname?: string | null; cpu_name?: string | null; /** seconds the agent clock is off */ time_offset?: number; version?: string | null; /** one of disabled, offline, online, running */ state?: ("disabled" | "offline" | "online" | "running") | number; notes?: string; restart_requested?: boolean; upgrade_to?: string | null; ram_allocation?: number; cpu_allocation?: number; /** projects this agent is dedicated to; null = any */ projects?: string[] | null; /** aa:bb:cc:dd:ee:ff; invalid addresses are dropped */ mac_addresses?: string[]; /** GPU model names */ gpus?: string[]; disks?: { mountpoint: string; size: number; free: number }[]; /** the assignments the agent holds: {"<assignment id>": {"tasks": [{"id": 1, ...}], ...}} */ current_assignments?: { [key: string]: { tasks: { id: number; [key: string]: unknown }[]; [key: string]: unknown } }; /** must match the master’s farm_name when given */ farm_name?: string | null; /** the secret the master presents to this agent; never returned */ api_secret?: string; /** PyFarm’s MAC-derived system id; accepted and ignored */ systemid?: number; /** the UUID the agent chose */ id?: string; /** replaces the agent’s tags */ tags?: string[] };
+      response: { id: string; hostname: string; notes: string; remote_ip: string | null; use_address: string; os_class: string | null; os_fullname: string | null; cpu_name: string | null; ram: number; free_ram: number; cpus: number; port: number; time_offset: number; version: string | null; upgrade_to: string | null; restart_requested: boolean; state: string; /** ISO-8601 UTC time */ last_heard_from: string | null; /** ISO-8601 UTC time */ last_success_on: string | null; /** ISO-8601 UTC time */ last_polled: string | null; ram_allocation: number; cpu_allocation: number; projects: string[] | null; tags: string[] };
+      status: 200;
+      args: [options: { path: { agent_id: string }; body: { hostname?: string; port?: number; /** megabytes */ ram?: number; /** megabytes */ free_ram?: number; cpus?: number; /** IPv4; default: the address the request comes from */ remote_ip?: string | null; /** one of local, remote, hostname, passive */ use_address?: ("local" | "remote" | "hostname" | "passive") | number; os_class?: (("linux" | "windows" | "mac" | "other" | "bsd") | number) | null; os_fullname?: string | null; cpu_name?: string | null; /** seconds the agent clock is off */ time_offset?: number; version?: string | null; /** one of disabled, offline, online, running */ state?: ("disabled" | "offline" | "online" | "running") | number; notes?: string; restart_requested?: boolean; upgrade_to?: string | null; ram_allocation?: number; cpu_allocation?: number; /** projects this agent is dedicated to; null = any */ projects?: string[] | null; /** aa:bb:cc:dd:ee:ff; invalid addresses are dropped */ mac_addresses?: string[]; /** GPU model names */ gpus?: string[]; disks?: { mountpoint: string; size: number; free: number }[]; /** the assignments the agent holds: {"<assignment id>": {"tasks": [{"id": 1, ...}], ...}} */ current_assignments?: { [key: string]: { tasks: { id: number; [key: string]: unknown }[]; [key: string]: unknown } }; /** must match the master’s farm_name when given */ farm_name?: string | null; /** the secret the master presents to this agent; never returned */ api_secret?: string; /** PyFarm’s MAC-derived system id; accepted and ignored */ systemid?: number; /** the UUID the agent chose */ id?: string; /** replaces the agent’s tags */ tags?: string[] }; signal?: AbortSignal }];
+    };
+    /** Delete an agent (its unfinished tasks go back to the queue) */
+    delete: {
+      path: { agent_id: string };
+      query: Record<string, never>;
+      body: never;
+      response: null;
+      status: 204;
+      args: [options: { path: { agent_id: string }; signal?: AbortSignal }];
+    };
+  };
+  "/api/v1/agents/{agent_id}/disable": {
+    /** Disable an agent (its reports no longer change its state; nothing is assigned to it) */
+    post: {
+      path: { agent_id: string };
+      query: Record<string, never>;
+      body: never;
+      response: { id: string; hostname: string; notes: string; remote_ip: string | null; use_address: string; os_class: string | null; os_fullname: string | null; cpu_name: string | null; ram: number; free_ram: number; cpus: number; port: number; time_offset: number; version: string | null; upgrade_to: string | null; restart_requested: boolean; state: string; /** ISO-8601 UTC time */ last_heard_from: string | null; /** ISO-8601 UTC time */ last_success_on: string | null; /** ISO-8601 UTC time */ last_polled: string | null; ram_allocation: number; cpu_allocation: number; projects: string[] | null; tags: string[] };
+      status: 200;
+      args: [options: { path: { agent_id: string }; signal?: AbortSignal }];
+    };
+  };
+  "/api/v1/agents/{agent_id}/enable": {
+    /** Enable a disabled agent (it becomes offline until its next announce or poll) */
+    post: {
+      path: { agent_id: string };
+      query: Record<string, never>;
+      body: never;
+      response: { id: string; hostname: string; notes: string; remote_ip: string | null; use_address: string; os_class: string | null; os_fullname: string | null; cpu_name: string | null; ram: number; free_ram: number; cpus: number; port: number; time_offset: number; version: string | null; upgrade_to: string | null; restart_requested: boolean; state: string; /** ISO-8601 UTC time */ last_heard_from: string | null; /** ISO-8601 UTC time */ last_success_on: string | null; /** ISO-8601 UTC time */ last_polled: string | null; ram_allocation: number; cpu_allocation: number; projects: string[] | null; tags: string[] };
+      status: 200;
+      args: [options: { path: { agent_id: string }; signal?: AbortSignal }];
+    };
+  };
+  "/api/v1/agents/{agent_id}/restart": {
+    /** Ask an agent to restart when it is idle (restart_requested) */
+    post: {
+      path: { agent_id: string };
+      query: Record<string, never>;
+      body: never;
+      response: { id: string; hostname: string; notes: string; remote_ip: string | null; use_address: string; os_class: string | null; os_fullname: string | null; cpu_name: string | null; ram: number; free_ram: number; cpus: number; port: number; time_offset: number; version: string | null; upgrade_to: string | null; restart_requested: boolean; state: string; /** ISO-8601 UTC time */ last_heard_from: string | null; /** ISO-8601 UTC time */ last_success_on: string | null; /** ISO-8601 UTC time */ last_polled: string | null; ram_allocation: number; cpu_allocation: number; projects: string[] | null; tags: string[] };
+      status: 200;
+      args: [options: { path: { agent_id: string }; signal?: AbortSignal }];
+    };
+  };
+  "/api/v1/agents/{agent_id}/software/": {
+    /** The software versions an agent has */
+    get: {
+      path: { agent_id: string };
+      query: Record<string, never>;
+      body: never;
+      response: { software: string; version: string }[];
+      status: 200;
+      args: [options: { path: { agent_id: string }; signal?: AbortSignal }];
+    };
+    /** Mark a software version as present on an agent */
+    post: {
+      path: { agent_id: string };
+      query: Record<string, never>;
+      body: { software: string; version: string };
+      response: { software: string; version: string };
+      status: 200;
+      args: [options: { path: { agent_id: string }; body: { software: string; version: string }; signal?: AbortSignal }];
+    };
+  };
+  "/api/v1/agents/{agent_id}/software/{software}/versions/{version}": {
+    /** Remove a software version from an agent (fine when it was not there) */
+    delete: {
+      path: { agent_id: string; software: string; version: string };
+      query: Record<string, never>;
+      body: never;
+      response: null;
+      status: 204;
+      args: [options: { path: { agent_id: string; software: string; version: string }; signal?: AbortSignal }];
+    };
+  };
+  "/api/v1/agents/{agent_id}/tasks/": {
+    /** The tasks the database gives an agent, with their jobs */
+    get: {
+      path: { agent_id: string };
+      query: Record<string, never>;
+      body: never;
+      response: { id: number; job_id: number; agent_id: string | null; /** queued, assigned, running, paused, done or failed */ state: string; priority: number; frame: number; tile: number | null; hidden: boolean; attempts: number; failures: number; progress: number; last_error: string | null; sent_to_agent: boolean; time_submitted: string; /** ISO-8601 UTC time */ time_started: string | null; /** ISO-8601 UTC time */ time_finished: string | null; job: { id: number; title: string; jobtype: string; jobtype_id: number; jobtype_version: number } }[];
+      status: 200;
+      args: [options: { path: { agent_id: string }; signal?: AbortSignal }];
+    };
+    /** Assign a task to an agent by hand (the dispatcher sends it) */
+    post: {
+      path: { agent_id: string };
+      query: Record<string, never>;
+      body: { id: number };
+      response: { id: number; job_id: number; agent_id: string | null; /** queued, assigned, running, paused, done or failed */ state: string; priority: number; frame: number; tile: number | null; hidden: boolean; attempts: number; failures: number; progress: number; last_error: string | null; sent_to_agent: boolean; time_submitted: string; /** ISO-8601 UTC time */ time_started: string | null; /** ISO-8601 UTC time */ time_finished: string | null; job: { id: number; title: string; jobtype: string; jobtype_id: number; jobtype_version: number }; agent: { id: string; hostname: string; port: number; remote_ip: string | null } };
+      status: 200;
+      args: [options: { path: { agent_id: string }; body: { id: number }; signal?: AbortSignal }];
+    };
+  };
   "/api/v1/events": {
     /** Farm events as Server-Sent Events (job, task, agent and queue changes) */
     get: {
@@ -30,6 +194,394 @@ export interface Paths {
       response: { status: "ok"; version: string };
       status: 200;
       args: [options?: { signal?: AbortSignal }];
+    };
+  };
+  "/api/v1/jobgroups/": {
+    /** List job groups */
+    get: {
+      path: Record<string, never>;
+      query: Record<string, never>;
+      body: never;
+      response: { id: number; title: string; main_jobtype: string; user: string | null }[];
+      status: 200;
+      args: [options?: { signal?: AbortSignal }];
+    };
+    /** Create a job group (owner: the caller unless a wrangler names one) */
+    post: {
+      path: Record<string, never>;
+      query: Record<string, never>;
+      body: { title: string; /** a job type name (or id) */ main_jobtype: string | number; /** default: the caller */ user?: string | null };
+      response: { id: number; title: string; main_jobtype: string; user: string | null; jobs: { id: number; title: string }[] };
+      status: 201;
+      args: [options: { body: { title: string; /** a job type name (or id) */ main_jobtype: string | number; /** default: the caller */ user?: string | null }; signal?: AbortSignal }];
+    };
+  };
+  "/api/v1/jobgroups/schema": {
+    /** The columns of a job group */
+    get: {
+      path: Record<string, never>;
+      query: Record<string, never>;
+      body: never;
+      response: { [key: string]: string };
+      status: 200;
+      args: [options?: { signal?: AbortSignal }];
+    };
+  };
+  "/api/v1/jobgroups/{group}": {
+    /** One job group */
+    get: {
+      path: { group: number };
+      query: Record<string, never>;
+      body: never;
+      response: { id: number; title: string; main_jobtype: string; user: string | null; jobs: { id: number; title: string }[] };
+      status: 200;
+      args: [options: { path: { group: number }; signal?: AbortSignal }];
+    };
+    /** Change a job group (given fields only) */
+    post: {
+      path: { group: number };
+      query: Record<string, never>;
+      body: { title?: string; /** a job type name (or id) */ main_jobtype?: string | number; user?: string | null };
+      response: { id: number; title: string; main_jobtype: string; user: string | null; jobs: { id: number; title: string }[] };
+      status: 200;
+      args: [options: { path: { group: number }; body: { title?: string; /** a job type name (or id) */ main_jobtype?: string | number; user?: string | null }; signal?: AbortSignal }];
+    };
+    /** Delete an empty job group (204 also when unknown) */
+    delete: {
+      path: { group: number };
+      query: Record<string, never>;
+      body: never;
+      response: null;
+      status: 204;
+      args: [options: { path: { group: number }; signal?: AbortSignal }];
+    };
+  };
+  "/api/v1/jobgroups/{group}/jobs": {
+    /** The jobs of a group with their task counts */
+    get: {
+      path: { group: number };
+      query: Record<string, never>;
+      body: never;
+      response: { jobs: { id: number; title: string; /** queued, running, paused, done or failed */ state: string; jobtype_id: number; jobtype: string; jobtype_version: number; tasks_queued: number; tasks_running: number; tasks_done: number; tasks_failed: number }[] };
+      status: 200;
+      args: [options: { path: { group: number }; signal?: AbortSignal }];
+    };
+  };
+  "/api/v1/jobqueues/": {
+    /** List job queues (parents before children) */
+    get: {
+      path: Record<string, never>;
+      query: Record<string, never>;
+      body: never;
+      response: { id: number; name: string; /** "/" + the names from the root, e.g. "/studio/lighting" */ fullpath: string; parent_jobqueue_id: number | null; priority: number; weight: number; minimum_agents: number | null; maximum_agents: number | null }[];
+      status: 200;
+      args: [options?: { signal?: AbortSignal }];
+    };
+    /** Create a job queue (sibling names are unique) */
+    post: {
+      path: Record<string, never>;
+      query: Record<string, never>;
+      body: { name: string; parent_jobqueue_id?: number | null; priority?: number; weight?: number; /** null or 0 = no limit */ minimum_agents?: number | null; /** null or 0 = no limit */ maximum_agents?: number | null };
+      response: { id: number; name: string; /** "/" + the names from the root, e.g. "/studio/lighting" */ fullpath: string; parent_jobqueue_id: number | null; priority: number; weight: number; minimum_agents: number | null; maximum_agents: number | null; parent: { id: number; name: string; fullpath: string } | null; children: { id: number; name: string; fullpath: string }[]; jobs: { id: number; title: string }[] };
+      status: 201;
+      args: [options: { body: { name: string; parent_jobqueue_id?: number | null; priority?: number; weight?: number; /** null or 0 = no limit */ minimum_agents?: number | null; /** null or 0 = no limit */ maximum_agents?: number | null }; signal?: AbortSignal }];
+    };
+  };
+  "/api/v1/jobqueues/schema": {
+    /** The columns of a job queue */
+    get: {
+      path: Record<string, never>;
+      query: Record<string, never>;
+      body: never;
+      response: { [key: string]: string };
+      status: 200;
+      args: [options?: { signal?: AbortSignal }];
+    };
+  };
+  "/api/v1/jobqueues/{queue}": {
+    /** One job queue with its children and jobs */
+    get: {
+      path: { /** an id, a name or a path ("/a/b") */ queue: string };
+      query: Record<string, never>;
+      body: never;
+      response: { id: number; name: string; /** "/" + the names from the root, e.g. "/studio/lighting" */ fullpath: string; parent_jobqueue_id: number | null; priority: number; weight: number; minimum_agents: number | null; maximum_agents: number | null; parent: { id: number; name: string; fullpath: string } | null; children: { id: number; name: string; fullpath: string }[]; jobs: { id: number; title: string }[] };
+      status: 200;
+      args: [options: { path: { /** an id, a name or a path ("/a/b") */ queue: string }; signal?: AbortSignal }];
+    };
+    /** Change a job queue (given fields only; queues do not move) */
+    post: {
+      path: { /** an id, a name or a path ("/a/b") */ queue: string };
+      query: Record<string, never>;
+      body: { name?: string; parent_jobqueue_id?: number | null; priority?: number; weight?: number; /** null or 0 = no limit */ minimum_agents?: number | null; /** null or 0 = no limit */ maximum_agents?: number | null };
+      response: { id: number; name: string; /** "/" + the names from the root, e.g. "/studio/lighting" */ fullpath: string; parent_jobqueue_id: number | null; priority: number; weight: number; minimum_agents: number | null; maximum_agents: number | null; parent: { id: number; name: string; fullpath: string } | null; children: { id: number; name: string; fullpath: string }[]; jobs: { id: number; title: string }[] };
+      status: 200;
+      args: [options: { path: { /** an id, a name or a path ("/a/b") */ queue: string }; body: { name?: string; parent_jobqueue_id?: number | null; priority?: number; weight?: number; /** null or 0 = no limit */ minimum_agents?: number | null; /** null or 0 = no limit */ maximum_agents?: number | null }; signal?: AbortSignal }];
+    };
+    /** Delete an empty job queue (204 also when unknown) */
+    delete: {
+      path: { /** an id, a name or a path ("/a/b") */ queue: string };
+      query: Record<string, never>;
+      body: never;
+      response: null;
+      status: 204;
+      args: [options: { path: { /** an id, a name or a path ("/a/b") */ queue: string }; signal?: AbortSignal }];
+    };
+  };
+  "/api/v1/jobs/": {
+    /** List jobs (all, or one page with ?page/per_page; X-Total-Count then gives the total) */
+    get: {
+      path: Record<string, never>;
+      query: { /** jobs of this job type */ jobtype?: string; /** jobs of this user */ user?: string; /** a case-sensitive substring of the title */ title?: string; /** jobs directly in this queue ("/a/b" or "a/b") */ jobqueue?: string; /** repeatable */ state?: ("queued" | "running" | "paused" | "done" | "failed")[]; hidden?: boolean; /** from 1 */ page?: number; /** default 100 */ per_page?: number; /** sort key (default id) */ order_by?: "id" | "title" | "state" | "time_submitted" | "priority" | "weight"; order_dir?: "asc" | "desc"; /** add tasks_* counts to each job */ task_counts?: boolean };
+      body: never;
+      response: { id: number; title: string; /** queued, running, paused, done or failed */ state: "queued" | "running" | "paused" | "done" | "failed"; priority: number; weight: number; user: string | null; jobtype: string; jobtype_version: number; jobqueue: string | null; /** ISO-8601 UTC time */ time_submitted: string; /** ISO-8601 UTC time */ time_started: string | null; /** ISO-8601 UTC time */ time_finished: string | null; hidden: boolean; to_be_deleted: boolean; tasks_queued?: number; tasks_running?: number; tasks_done?: number; tasks_failed?: number; tasks_total?: number }[];
+      status: 200;
+      args: [options?: { query?: { /** jobs of this job type */ jobtype?: string; /** jobs of this user */ user?: string; /** a case-sensitive substring of the title */ title?: string; /** jobs directly in this queue ("/a/b" or "a/b") */ jobqueue?: string; /** repeatable */ state?: ("queued" | "running" | "paused" | "done" | "failed")[]; hidden?: boolean; /** from 1 */ page?: number; /** default 100 */ per_page?: number; /** sort key (default id) */ order_by?: "id" | "title" | "state" | "time_submitted" | "priority" | "weight"; order_dir?: "asc" | "desc"; /** add tasks_* counts to each job */ task_counts?: boolean }; signal?: AbortSignal }];
+    };
+    /** Submit a job (its tasks are created from start, end, by and num_tiles) */
+    post: {
+      path: Record<string, never>;
+      query: Record<string, never>;
+      body: { title: string; priority?: number; weight?: number; minimum_agents?: number | null; maximum_agents?: number | null; /** a frame number (NUMERIC(10,4)) */ start?: number; /** a frame number (NUMERIC(10,4)) */ end?: number; /** the frame step (default 1) */ by?: number; /** only for job types that support tiling */ num_tiles?: number | null; batch?: number; /** 0 = never, -1 = forever, N = N retries */ requeue?: number; /** 0 = no minimum, -1 = the whole agent */ cpus?: number; /** MB; 0 = no minimum, -1 = all of the agent */ ram?: number; ram_warning?: number | null; ram_max?: number | null; hidden?: boolean; notes?: string; output_link?: string | null; project?: string | null; /** environment variables (string values) */ environ?: { [key: string]: string } | null; /** any JSON object */ data?: { [key: string]: unknown } | null; /** seconds after finishing */ autodelete_time?: number | null; job_group_id?: number | null; /** a queue path: "a/b" or "/a/b" */ jobqueue?: string | null; parents?: { id: number }[]; tags?: string[]; tag_requirements?: { tag: string; negate?: boolean }[]; software_requirements?: { software: string; min_version?: string | null; max_version?: string | null }[]; notified_users?: { username: string; on_success?: boolean; on_failure?: boolean; on_deletion?: boolean }[]; /** "paused" (or 100) pauses the job, "queued" unpauses it */ state?: "paused" | "queued" | 100; /** the job type name */ jobtype: string; /** default: the latest */ jobtype_version?: number; /** the owner's username (default: the caller) */ user?: string | null };
+      response: { id: number; title: string; /** queued, running, paused, done or failed */ state: "queued" | "running" | "paused" | "done" | "failed"; priority: number; weight: number; minimum_agents: number | null; maximum_agents: number | null; /** ISO-8601 UTC time */ time_submitted: string; /** ISO-8601 UTC time */ time_started: string | null; /** ISO-8601 UTC time */ time_finished: string | null; jobtype: string; jobtype_version: number; start: number | null; end: number | null; by: number; num_tiles: number | null; batch: number; requeue: number; cpus: number; ram: number; ram_warning: number | null; ram_max: number | null; hidden: boolean; notes: string; output_link: string | null; project: string | null; /** environment variables (string values) */ environ: { [key: string]: string } | null; /** any JSON object */ data: { [key: string]: unknown } | null; to_be_deleted: boolean; completion_notify_sent: boolean; autodelete_time: number | null; user: string | null; /** the queue path, e.g. "/studio/lighting" */ jobqueue: string | null; job_group_id: number | null; /** the job group's title */ jobgroup: string | null; tags: string[]; tag_requirements: { tag: string; negate: boolean }[]; software_requirements: { software_id: number; software: string; min_version_id: number | null; min_version: string | null; max_version_id: number | null; max_version: string | null }[]; parents: { id: number; title: string }[]; children: { id: number; title: string }[]; notified_users: { id: number; username: string; email: string | null; on_success: boolean; on_failure: boolean; on_deletion: boolean }[] };
+      status: 201;
+      args: [options: { body: { title: string; priority?: number; weight?: number; minimum_agents?: number | null; maximum_agents?: number | null; /** a frame number (NUMERIC(10,4)) */ start?: number; /** a frame number (NUMERIC(10,4)) */ end?: number; /** the frame step (default 1) */ by?: number; /** only for job types that support tiling */ num_tiles?: number | null; batch?: number; /** 0 = never, -1 = forever, N = N retries */ requeue?: number; /** 0 = no minimum, -1 = the whole agent */ cpus?: number; /** MB; 0 = no minimum, -1 = all of the agent */ ram?: number; ram_warning?: number | null; ram_max?: number | null; hidden?: boolean; notes?: string; output_link?: string | null; project?: string | null; /** environment variables (string values) */ environ?: { [key: string]: string } | null; /** any JSON object */ data?: { [key: string]: unknown } | null; /** seconds after finishing */ autodelete_time?: number | null; job_group_id?: number | null; /** a queue path: "a/b" or "/a/b" */ jobqueue?: string | null; parents?: { id: number }[]; tags?: string[]; tag_requirements?: { tag: string; negate?: boolean }[]; software_requirements?: { software: string; min_version?: string | null; max_version?: string | null }[]; notified_users?: { username: string; on_success?: boolean; on_failure?: boolean; on_deletion?: boolean }[]; /** "paused" (or 100) pauses the job, "queued" unpauses it */ state?: "paused" | "queued" | 100; /** the job type name */ jobtype: string; /** default: the latest */ jobtype_version?: number; /** the owner's username (default: the caller) */ user?: string | null }; signal?: AbortSignal }];
+    };
+  };
+  "/api/v1/jobs/schema": {
+    /** The job columns and their SQL types */
+    get: {
+      path: Record<string, never>;
+      query: Record<string, never>;
+      body: never;
+      response: { [key: string]: string };
+      status: 200;
+      args: [options?: { signal?: AbortSignal }];
+    };
+  };
+  "/api/v1/jobs/{job}": {
+    /** One job, by id or title */
+    get: {
+      path: { /** an id or a name */ job: string };
+      query: Record<string, never>;
+      body: never;
+      response: { id: number; title: string; /** queued, running, paused, done or failed */ state: "queued" | "running" | "paused" | "done" | "failed"; priority: number; weight: number; minimum_agents: number | null; maximum_agents: number | null; /** ISO-8601 UTC time */ time_submitted: string; /** ISO-8601 UTC time */ time_started: string | null; /** ISO-8601 UTC time */ time_finished: string | null; jobtype: string; jobtype_version: number; start: number | null; end: number | null; by: number; num_tiles: number | null; batch: number; requeue: number; cpus: number; ram: number; ram_warning: number | null; ram_max: number | null; hidden: boolean; notes: string; output_link: string | null; project: string | null; /** environment variables (string values) */ environ: { [key: string]: string } | null; /** any JSON object */ data: { [key: string]: unknown } | null; to_be_deleted: boolean; completion_notify_sent: boolean; autodelete_time: number | null; user: string | null; /** the queue path, e.g. "/studio/lighting" */ jobqueue: string | null; job_group_id: number | null; /** the job group's title */ jobgroup: string | null; tags: string[]; tag_requirements: { tag: string; negate: boolean }[]; software_requirements: { software_id: number; software: string; min_version_id: number | null; min_version: string | null; max_version_id: number | null; max_version: string | null }[]; parents: { id: number; title: string }[]; children: { id: number; title: string }[]; notified_users: { id: number; username: string; email: string | null; on_success: boolean; on_failure: boolean; on_deletion: boolean }[] };
+      status: 200;
+      args: [options: { path: { /** an id or a name */ job: string }; signal?: AbortSignal }];
+    };
+    /** Update a job (a new start, end, by or num_tiles re-frames its tasks) */
+    post: {
+      path: { /** an id or a name */ job: string };
+      query: Record<string, never>;
+      body: { title?: string; priority?: number; weight?: number; minimum_agents?: number | null; maximum_agents?: number | null; /** a frame number (NUMERIC(10,4)) */ start?: number; /** a frame number (NUMERIC(10,4)) */ end?: number; /** the frame step (default 1) */ by?: number; /** only for job types that support tiling */ num_tiles?: number | null; batch?: number; /** 0 = never, -1 = forever, N = N retries */ requeue?: number; /** 0 = no minimum, -1 = the whole agent */ cpus?: number; /** MB; 0 = no minimum, -1 = all of the agent */ ram?: number; ram_warning?: number | null; ram_max?: number | null; hidden?: boolean; notes?: string; output_link?: string | null; project?: string | null; /** environment variables (string values) */ environ?: { [key: string]: string } | null; /** any JSON object */ data?: { [key: string]: unknown } | null; /** seconds after finishing */ autodelete_time?: number | null; job_group_id?: number | null; /** a queue path: "a/b" or "/a/b" */ jobqueue?: string | null; parents?: { id: number }[]; tags?: string[]; tag_requirements?: { tag: string; negate?: boolean }[]; software_requirements?: { software: string; min_version?: string | null; max_version?: string | null }[]; notified_users?: { username: string; on_success?: boolean; on_failure?: boolean; on_deletion?: boolean }[]; /** "paused" (or 100) pauses the job, "queued" unpauses it */ state?: "paused" | "queued" | 100; jobtype_version?: number; user?: string | null };
+      response: { id: number; title: string; /** queued, running, paused, done or failed */ state: "queued" | "running" | "paused" | "done" | "failed"; priority: number; weight: number; minimum_agents: number | null; maximum_agents: number | null; /** ISO-8601 UTC time */ time_submitted: string; /** ISO-8601 UTC time */ time_started: string | null; /** ISO-8601 UTC time */ time_finished: string | null; jobtype: string; jobtype_version: number; start: number | null; end: number | null; by: number; num_tiles: number | null; batch: number; requeue: number; cpus: number; ram: number; ram_warning: number | null; ram_max: number | null; hidden: boolean; notes: string; output_link: string | null; project: string | null; /** environment variables (string values) */ environ: { [key: string]: string } | null; /** any JSON object */ data: { [key: string]: unknown } | null; to_be_deleted: boolean; completion_notify_sent: boolean; autodelete_time: number | null; user: string | null; /** the queue path, e.g. "/studio/lighting" */ jobqueue: string | null; job_group_id: number | null; /** the job group's title */ jobgroup: string | null; tags: string[]; tag_requirements: { tag: string; negate: boolean }[]; software_requirements: { software_id: number; software: string; min_version_id: number | null; min_version: string | null; max_version_id: number | null; max_version: string | null }[]; parents: { id: number; title: string }[]; children: { id: number; title: string }[]; notified_users: { id: number; username: string; email: string | null; on_success: boolean; on_failure: boolean; on_deletion: boolean }[] };
+      status: 200;
+      args: [options: { path: { /** an id or a name */ job: string }; body: { title?: string; priority?: number; weight?: number; minimum_agents?: number | null; maximum_agents?: number | null; /** a frame number (NUMERIC(10,4)) */ start?: number; /** a frame number (NUMERIC(10,4)) */ end?: number; /** the frame step (default 1) */ by?: number; /** only for job types that support tiling */ num_tiles?: number | null; batch?: number; /** 0 = never, -1 = forever, N = N retries */ requeue?: number; /** 0 = no minimum, -1 = the whole agent */ cpus?: number; /** MB; 0 = no minimum, -1 = all of the agent */ ram?: number; ram_warning?: number | null; ram_max?: number | null; hidden?: boolean; notes?: string; output_link?: string | null; project?: string | null; /** environment variables (string values) */ environ?: { [key: string]: string } | null; /** any JSON object */ data?: { [key: string]: unknown } | null; /** seconds after finishing */ autodelete_time?: number | null; job_group_id?: number | null; /** a queue path: "a/b" or "/a/b" */ jobqueue?: string | null; parents?: { id: number }[]; tags?: string[]; tag_requirements?: { tag: string; negate?: boolean }[]; software_requirements?: { software: string; min_version?: string | null; max_version?: string | null }[]; notified_users?: { username: string; on_success?: boolean; on_failure?: boolean; on_deletion?: boolean }[]; /** "paused" (or 100) pauses the job, "queued" unpauses it */ state?: "paused" | "queued" | 100; jobtype_version?: number; user?: string | null }; signal?: AbortSignal }];
+    };
+    /** Delete a job, its tasks and the jobs that depend on it */
+    delete: {
+      path: { /** an id or a name */ job: string };
+      query: Record<string, never>;
+      body: never;
+      response: null;
+      status: 204;
+      args: [options: { path: { /** an id or a name */ job: string }; signal?: AbortSignal }];
+    };
+  };
+  "/api/v1/jobs/{job}/notified_users/": {
+    /** The users notified about the job */
+    get: {
+      path: { /** an id or a name */ job: string };
+      query: Record<string, never>;
+      body: never;
+      response: { id: number; username: string; email: string | null; on_success: boolean; on_failure: boolean; on_deletion: boolean }[];
+      status: 200;
+      args: [options: { path: { /** an id or a name */ job: string }; signal?: AbortSignal }];
+    };
+    /** Notify a user about the job (the user must exist) */
+    post: {
+      path: { /** an id or a name */ job: string };
+      query: Record<string, never>;
+      body: { username: string; on_success?: boolean; on_failure?: boolean; on_deletion?: boolean };
+      response: { id: number; username: string; email: string | null; on_success: boolean; on_failure: boolean; on_deletion: boolean };
+      status: 201;
+      args: [options: { path: { /** an id or a name */ job: string }; body: { username: string; on_success?: boolean; on_failure?: boolean; on_deletion?: boolean }; signal?: AbortSignal }];
+    };
+  };
+  "/api/v1/jobs/{job}/notified_users/{username}": {
+    /** Stop notifying a user about the job */
+    delete: {
+      path: { job: string; username: string };
+      query: Record<string, never>;
+      body: never;
+      response: null;
+      status: 204;
+      args: [options: { path: { job: string; username: string }; signal?: AbortSignal }];
+    };
+  };
+  "/api/v1/jobs/{job}/pause": {
+    /** Pause the job (nothing more is assigned; running tasks are stopped) */
+    post: {
+      path: { /** an id or a name */ job: string };
+      query: Record<string, never>;
+      body: never;
+      response: { id: number; title: string; /** queued, running, paused, done or failed */ state: "queued" | "running" | "paused" | "done" | "failed"; priority: number; weight: number; minimum_agents: number | null; maximum_agents: number | null; /** ISO-8601 UTC time */ time_submitted: string; /** ISO-8601 UTC time */ time_started: string | null; /** ISO-8601 UTC time */ time_finished: string | null; jobtype: string; jobtype_version: number; start: number | null; end: number | null; by: number; num_tiles: number | null; batch: number; requeue: number; cpus: number; ram: number; ram_warning: number | null; ram_max: number | null; hidden: boolean; notes: string; output_link: string | null; project: string | null; /** environment variables (string values) */ environ: { [key: string]: string } | null; /** any JSON object */ data: { [key: string]: unknown } | null; to_be_deleted: boolean; completion_notify_sent: boolean; autodelete_time: number | null; user: string | null; /** the queue path, e.g. "/studio/lighting" */ jobqueue: string | null; job_group_id: number | null; /** the job group's title */ jobgroup: string | null; tags: string[]; tag_requirements: { tag: string; negate: boolean }[]; software_requirements: { software_id: number; software: string; min_version_id: number | null; min_version: string | null; max_version_id: number | null; max_version: string | null }[]; parents: { id: number; title: string }[]; children: { id: number; title: string }[]; notified_users: { id: number; username: string; email: string | null; on_success: boolean; on_failure: boolean; on_deletion: boolean }[] };
+      status: 200;
+      args: [options: { path: { /** an id or a name */ job: string }; signal?: AbortSignal }];
+    };
+  };
+  "/api/v1/jobs/{job}/rerun": {
+    /** Rerun every finished task of the job and of the jobs depending on it */
+    post: {
+      path: { /** an id or a name */ job: string };
+      query: Record<string, never>;
+      body: never;
+      response: { id: number; title: string; /** queued, running, paused, done or failed */ state: "queued" | "running" | "paused" | "done" | "failed"; priority: number; weight: number; minimum_agents: number | null; maximum_agents: number | null; /** ISO-8601 UTC time */ time_submitted: string; /** ISO-8601 UTC time */ time_started: string | null; /** ISO-8601 UTC time */ time_finished: string | null; jobtype: string; jobtype_version: number; start: number | null; end: number | null; by: number; num_tiles: number | null; batch: number; requeue: number; cpus: number; ram: number; ram_warning: number | null; ram_max: number | null; hidden: boolean; notes: string; output_link: string | null; project: string | null; /** environment variables (string values) */ environ: { [key: string]: string } | null; /** any JSON object */ data: { [key: string]: unknown } | null; to_be_deleted: boolean; completion_notify_sent: boolean; autodelete_time: number | null; user: string | null; /** the queue path, e.g. "/studio/lighting" */ jobqueue: string | null; job_group_id: number | null; /** the job group's title */ jobgroup: string | null; tags: string[]; tag_requirements: { tag: string; negate: boolean }[]; software_requirements: { software_id: number; software: string; min_version_id: number | null; min_version: string | null; max_version_id: number | null; max_version: string | null }[]; parents: { id: number; title: string }[]; children: { id: number; title: string }[]; notified_users: { id: number; username: string; email: string | null; on_success: boolean; on_failure: boolean; on_deletion: boolean }[] };
+      status: 200;
+      args: [options: { path: { /** an id or a name */ job: string }; signal?: AbortSignal }];
+    };
+  };
+  "/api/v1/jobs/{job}/rerun_failed": {
+    /** Rerun the failed tasks of the job and of the jobs depending on it */
+    post: {
+      path: { /** an id or a name */ job: string };
+      query: Record<string, never>;
+      body: never;
+      response: { id: number; title: string; /** queued, running, paused, done or failed */ state: "queued" | "running" | "paused" | "done" | "failed"; priority: number; weight: number; minimum_agents: number | null; maximum_agents: number | null; /** ISO-8601 UTC time */ time_submitted: string; /** ISO-8601 UTC time */ time_started: string | null; /** ISO-8601 UTC time */ time_finished: string | null; jobtype: string; jobtype_version: number; start: number | null; end: number | null; by: number; num_tiles: number | null; batch: number; requeue: number; cpus: number; ram: number; ram_warning: number | null; ram_max: number | null; hidden: boolean; notes: string; output_link: string | null; project: string | null; /** environment variables (string values) */ environ: { [key: string]: string } | null; /** any JSON object */ data: { [key: string]: unknown } | null; to_be_deleted: boolean; completion_notify_sent: boolean; autodelete_time: number | null; user: string | null; /** the queue path, e.g. "/studio/lighting" */ jobqueue: string | null; job_group_id: number | null; /** the job group's title */ jobgroup: string | null; tags: string[]; tag_requirements: { tag: string; negate: boolean }[]; software_requirements: { software_id: number; software: string; min_version_id: number | null; min_version: string | null; max_version_id: number | null; max_version: string | null }[]; parents: { id: number; title: string }[]; children: { id: number; title: string }[]; notified_users: { id: number; username: string; email: string | null; on_success: boolean; on_failure: boolean; on_deletion: boolean }[] };
+      status: 200;
+      args: [options: { path: { /** an id or a name */ job: string }; signal?: AbortSignal }];
+    };
+  };
+  "/api/v1/jobs/{job}/tasks/": {
+    /** A job's tasks by frame (all, or one page with ?page/per_page and X-Total-Count) */
+    get: {
+      path: { /** an id or a name */ job: string };
+      query: { /** from 1 */ page?: number; /** default 1000 */ per_page?: number };
+      body: never;
+      response: { id: number; job_id: number; /** queued (no agent), assigned (agent, not started), running, paused, done or failed */ state: "queued" | "assigned" | "running" | "paused" | "done" | "failed"; priority: number; frame: number; tile: number | null; agent_id: string | null; attempts: number; failures: number; progress: number; last_error: string | null; sent_to_agent: boolean; hidden: boolean; /** ISO-8601 UTC time */ time_submitted: string; /** ISO-8601 UTC time */ time_started: string | null; /** ISO-8601 UTC time */ time_finished: string | null }[];
+      status: 200;
+      args: [options: { path: { /** an id or a name */ job: string }; query?: { /** from 1 */ page?: number; /** default 1000 */ per_page?: number }; signal?: AbortSignal }];
+    };
+  };
+  "/api/v1/jobs/{job}/tasks/{task}": {
+    /** One task of the job, with its job and agent */
+    get: {
+      path: { /** an id or a name */ job: string; task: number };
+      query: Record<string, never>;
+      body: never;
+      response: { id: number; job_id: number; /** queued (no agent), assigned (agent, not started), running, paused, done or failed */ state: "queued" | "assigned" | "running" | "paused" | "done" | "failed"; priority: number; frame: number; tile: number | null; agent_id: string | null; attempts: number; failures: number; progress: number; last_error: string | null; sent_to_agent: boolean; hidden: boolean; /** ISO-8601 UTC time */ time_submitted: string; /** ISO-8601 UTC time */ time_started: string | null; /** ISO-8601 UTC time */ time_finished: string | null; job: { id: number; title: string }; agent: { id: string; hostname: string; remote_ip: string | null; port: number } | null };
+      status: 200;
+      args: [options: { path: { /** an id or a name */ job: string; task: number }; signal?: AbortSignal }];
+    };
+    /** Report on a task (state, progress, start time) or change it */
+    post: {
+      path: { /** an id or a name */ job: string; task: number };
+      query: Record<string, never>;
+      body: { /** queued, running, paused, done or failed (or PyFarm integers 100, 105, 106, 107) */ state?: "queued" | "running" | "paused" | "done" | "failed" | 100 | 105 | 106 | 107; progress?: number; last_error?: string | null; time_started?: "now"; /** an agent id (UUID) */ agent_id?: string | null; priority?: number; hidden?: boolean };
+      response: { id: number; job_id: number; /** queued (no agent), assigned (agent, not started), running, paused, done or failed */ state: "queued" | "assigned" | "running" | "paused" | "done" | "failed"; priority: number; frame: number; tile: number | null; agent_id: string | null; attempts: number; failures: number; progress: number; last_error: string | null; sent_to_agent: boolean; hidden: boolean; /** ISO-8601 UTC time */ time_submitted: string; /** ISO-8601 UTC time */ time_started: string | null; /** ISO-8601 UTC time */ time_finished: string | null; job: { id: number; title: string }; agent: { id: string; hostname: string; remote_ip: string | null; port: number } | null };
+      status: 200;
+      args: [options: { path: { /** an id or a name */ job: string; task: number }; body: { /** queued, running, paused, done or failed (or PyFarm integers 100, 105, 106, 107) */ state?: "queued" | "running" | "paused" | "done" | "failed" | 100 | 105 | 106 | 107; progress?: number; last_error?: string | null; time_started?: "now"; /** an agent id (UUID) */ agent_id?: string | null; priority?: number; hidden?: boolean }; signal?: AbortSignal }];
+    };
+  };
+  "/api/v1/jobs/{job}/tasks/{task}/attempts/{attempt}/logs/": {
+    /** The logs of a task attempt */
+    get: {
+      path: { /** an id or a name */ job: string; /** a task id of that job */ task: number; /** the attempt at running the task */ attempt: number };
+      query: Record<string, never>;
+      body: never;
+      response: { identifier: string; agent_id: string | null; /** ISO-8601 UTC time */ created_on: string }[];
+      status: 200;
+      args: [options: { path: { /** an id or a name */ job: string; /** a task id of that job */ task: number; /** the attempt at running the task */ attempt: number }; signal?: AbortSignal }];
+    };
+    /** Register a log for a task attempt (one log may serve several tasks) */
+    post: {
+      path: { /** an id or a name */ job: string; /** a task id of that job */ task: number; /** the attempt at running the task */ attempt: number };
+      query: Record<string, never>;
+      body: { /** the log file name, e.g. `2014-09-03_10-58-59_4_4ee02475335911e4a935c86000cbf5fb.csv`; no `/`, `\`, `..`, control characters, leading `.` or trailing `.gz` */ identifier: string; /** an agent id */ agent_id?: string | null };
+      response: { id: number; identifier: string; agent_id: string | null; /** ISO-8601 UTC time */ created_on: string };
+      status: 201;
+      args: [options: { path: { /** an id or a name */ job: string; /** a task id of that job */ task: number; /** the attempt at running the task */ attempt: number }; body: { /** the log file name, e.g. `2014-09-03_10-58-59_4_4ee02475335911e4a935c86000cbf5fb.csv`; no `/`, `\`, `..`, control characters, leading `.` or trailing `.gz` */ identifier: string; /** an agent id */ agent_id?: string | null }; signal?: AbortSignal }];
+    };
+  };
+  "/api/v1/jobs/{job}/tasks/{task}/attempts/{attempt}/logs/{log}": {
+    /** A log of a task attempt */
+    get: {
+      path: { /** an id or a name */ job: string; task: number; attempt: number; /** the log file name, e.g. `2014-09-03_10-58-59_4_4ee02475335911e4a935c86000cbf5fb.csv`; no `/`, `\`, `..`, control characters, leading `.` or trailing `.gz` */ log: string };
+      query: Record<string, never>;
+      body: never;
+      response: { id: number; identifier: string; agent_id: string | null; /** ISO-8601 UTC time */ created_on: string };
+      status: 200;
+      args: [options: { path: { /** an id or a name */ job: string; task: number; attempt: number; /** the log file name, e.g. `2014-09-03_10-58-59_4_4ee02475335911e4a935c86000cbf5fb.csv`; no `/`, `\`, `..`, control characters, leading `.` or trailing `.gz` */ log: string }; signal?: AbortSignal }];
+    };
+    /** Record the state the attempt reached, or change the log’s agent */
+    post: {
+      path: { /** an id or a name */ job: string; task: number; attempt: number; /** the log file name, e.g. `2014-09-03_10-58-59_4_4ee02475335911e4a935c86000cbf5fb.csv`; no `/`, `\`, `..`, control characters, leading `.` or trailing `.gz` */ log: string };
+      query: Record<string, never>;
+      body: { /** the state the task reached in this attempt: paused, running, done, failed, or queued/null */ state?: "paused" | "running" | "done" | "failed" | 100 | 105 | 106 | 107 | "queued" | null; /** an agent id */ agent_id?: string | null; /** cannot be changed (400) */ identifier?: unknown; /** cannot be changed (400) */ created_on?: unknown };
+      response: { id: number; identifier: string; agent_id: string | null; /** ISO-8601 UTC time */ created_on: string };
+      status: 200;
+      args: [options: { path: { /** an id or a name */ job: string; task: number; attempt: number; /** the log file name, e.g. `2014-09-03_10-58-59_4_4ee02475335911e4a935c86000cbf5fb.csv`; no `/`, `\`, `..`, control characters, leading `.` or trailing `.gz` */ log: string }; body: { /** the state the task reached in this attempt: paused, running, done, failed, or queued/null */ state?: "paused" | "running" | "done" | "failed" | 100 | 105 | 106 | 107 | "queued" | null; /** an agent id */ agent_id?: string | null; /** cannot be changed (400) */ identifier?: unknown; /** cannot be changed (400) */ created_on?: unknown }; signal?: AbortSignal }];
+    };
+  };
+  "/api/v1/jobs/{job}/tasks/{task}/attempts/{attempt}/logs/{log}/logfile": {
+    /** The log file (CSV), or a redirect to the agent that still holds it */
+    get: {
+      path: { /** an id or a name */ job: string; task: number; attempt: number; /** the log file name, e.g. `2014-09-03_10-58-59_4_4ee02475335911e4a935c86000cbf5fb.csv`; no `/`, `\`, `..`, control characters, leading `.` or trailing `.gz` */ log: string };
+      query: Record<string, never>;
+      body: never;
+      response: string | null;
+      status: 200 | 307;
+      args: [options: { path: { /** an id or a name */ job: string; task: number; attempt: number; /** the log file name, e.g. `2014-09-03_10-58-59_4_4ee02475335911e4a935c86000cbf5fb.csv`; no `/`, `\`, `..`, control characters, leading `.` or trailing `.gz` */ log: string }; signal?: AbortSignal }];
+    };
+    /** Upload the log file (text/csv); it replaces an earlier upload */
+    put: {
+      path: { /** an id or a name */ job: string; task: number; attempt: number; /** the log file name, e.g. `2014-09-03_10-58-59_4_4ee02475335911e4a935c86000cbf5fb.csv`; no `/`, `\`, `..`, control characters, leading `.` or trailing `.gz` */ log: string };
+      query: Record<string, never>;
+      body: string;
+      response: null;
+      status: 201;
+      args: [options: { path: { /** an id or a name */ job: string; task: number; attempt: number; /** the log file name, e.g. `2014-09-03_10-58-59_4_4ee02475335911e4a935c86000cbf5fb.csv`; no `/`, `\`, `..`, control characters, leading `.` or trailing `.gz` */ log: string }; body: string; contentType: "text/csv"; signal?: AbortSignal }];
+    };
+  };
+  "/api/v1/jobs/{job}/tasks/{task}/failed_on_agents/": {
+    /** The agents this task failed on (it is not given to them again) */
+    get: {
+      path: { /** an id or a name */ job: string; task: number };
+      query: Record<string, never>;
+      body: never;
+      response: { id: string; hostname: string }[];
+      status: 200;
+      args: [options: { path: { /** an id or a name */ job: string; task: number }; signal?: AbortSignal }];
+    };
+    /** Keep the task away from an agent */
+    post: {
+      path: { /** an id or a name */ job: string; task: number };
+      query: Record<string, never>;
+      body: { /** an agent id (UUID) */ id: string };
+      response: { id: string; hostname: string };
+      status: 201;
+      args: [options: { path: { /** an id or a name */ job: string; task: number }; body: { /** an agent id (UUID) */ id: string }; signal?: AbortSignal }];
+    };
+  };
+  "/api/v1/jobs/{job}/tasks/{task}/failed_on_agents/{agent}": {
+    /** Let the task go to an agent it failed on again */
+    delete: {
+      path: { /** an id or a name */ job: string; task: number; agent: string };
+      query: Record<string, never>;
+      body: never;
+      response: null;
+      status: 204;
+      args: [options: { path: { /** an id or a name */ job: string; task: number; agent: string }; signal?: AbortSignal }];
+    };
+  };
+  "/api/v1/jobs/{job}/tasks/{task}/rerun": {
+    /** Rerun one task (refused while it runs) */
+    post: {
+      path: { /** an id or a name */ job: string; task: number };
+      query: Record<string, never>;
+      body: never;
+      response: { id: number; job_id: number; /** queued (no agent), assigned (agent, not started), running, paused, done or failed */ state: "queued" | "assigned" | "running" | "paused" | "done" | "failed"; priority: number; frame: number; tile: number | null; agent_id: string | null; attempts: number; failures: number; progress: number; last_error: string | null; sent_to_agent: boolean; hidden: boolean; /** ISO-8601 UTC time */ time_submitted: string; /** ISO-8601 UTC time */ time_started: string | null; /** ISO-8601 UTC time */ time_finished: string | null; job: { id: number; title: string }; agent: { id: string; hostname: string; remote_ip: string | null; port: number } | null };
+      status: 200;
+      args: [options: { path: { /** an id or a name */ job: string; task: number }; signal?: AbortSignal }];
     };
   };
   "/api/v1/jobs/{job}/tasks/{task}/thumbnail": {
@@ -61,6 +613,188 @@ export interface Paths {
       response: { job_id: number; task_id: number; frame: number; tile: number | null; content_type: string; /** bytes */ size: number; /** ISO-8601 UTC time */ updated: string; /** where to GET the image */ href: string }[];
       status: 200;
       args: [options: { path: { /** an id or a name */ job: string }; signal?: AbortSignal }];
+    };
+  };
+  "/api/v1/jobs/{job}/unpause": {
+    /** Put a paused job back in the queue */
+    post: {
+      path: { /** an id or a name */ job: string };
+      query: Record<string, never>;
+      body: never;
+      response: { id: number; title: string; /** queued, running, paused, done or failed */ state: "queued" | "running" | "paused" | "done" | "failed"; priority: number; weight: number; minimum_agents: number | null; maximum_agents: number | null; /** ISO-8601 UTC time */ time_submitted: string; /** ISO-8601 UTC time */ time_started: string | null; /** ISO-8601 UTC time */ time_finished: string | null; jobtype: string; jobtype_version: number; start: number | null; end: number | null; by: number; num_tiles: number | null; batch: number; requeue: number; cpus: number; ram: number; ram_warning: number | null; ram_max: number | null; hidden: boolean; notes: string; output_link: string | null; project: string | null; /** environment variables (string values) */ environ: { [key: string]: string } | null; /** any JSON object */ data: { [key: string]: unknown } | null; to_be_deleted: boolean; completion_notify_sent: boolean; autodelete_time: number | null; user: string | null; /** the queue path, e.g. "/studio/lighting" */ jobqueue: string | null; job_group_id: number | null; /** the job group's title */ jobgroup: string | null; tags: string[]; tag_requirements: { tag: string; negate: boolean }[]; software_requirements: { software_id: number; software: string; min_version_id: number | null; min_version: string | null; max_version_id: number | null; max_version: string | null }[]; parents: { id: number; title: string }[]; children: { id: number; title: string }[]; notified_users: { id: number; username: string; email: string | null; on_success: boolean; on_failure: boolean; on_deletion: boolean }[] };
+      status: 200;
+      args: [options: { path: { /** an id or a name */ job: string }; signal?: AbortSignal }];
+    };
+  };
+  "/api/v1/jobtypes/": {
+    /** List job types */
+    get: {
+      path: Record<string, never>;
+      query: Record<string, never>;
+      body: never;
+      response: { id: number; name: string }[];
+      status: 200;
+      args: [options?: { signal?: AbortSignal }];
+    };
+    /** Create a job type with version 1 */
+    post: {
+      path: Record<string, never>;
+      query: Record<string, never>;
+      body: { name: string; /** an ES module exporting the job type class */ code: string; description?: string | null; /** null = the default export */ classname?: string | null; /** null = no limit */ max_batch?: number | null; batch_contiguous?: boolean; no_automatic_start_time?: boolean; supports_tiling?: boolean; software_requirements?: { software: string; min_version?: string | null; max_version?: string | null }[]; success_subject?: string | null; success_body?: string | null; fail_subject?: string | null; fail_body?: string | null };
+      response: { id: number; name: string; description: string | null; version: number; code: string; classname: string | null; max_batch: number | null; batch_contiguous: boolean; no_automatic_start_time: boolean; supports_tiling: boolean; success_subject: string | null; success_body: string | null; fail_subject: string | null; fail_body: string | null; software_requirements: { software_id: number; software: string; min_version_id: number | null; min_version: string | null; max_version_id: number | null; max_version: string | null }[] };
+      status: 201;
+      args: [options: { body: { name: string; /** an ES module exporting the job type class */ code: string; description?: string | null; /** null = the default export */ classname?: string | null; /** null = no limit */ max_batch?: number | null; batch_contiguous?: boolean; no_automatic_start_time?: boolean; supports_tiling?: boolean; software_requirements?: { software: string; min_version?: string | null; max_version?: string | null }[]; success_subject?: string | null; success_body?: string | null; fail_subject?: string | null; fail_body?: string | null }; signal?: AbortSignal }];
+    };
+  };
+  "/api/v1/jobtypes/schema": {
+    /** The columns of a job type */
+    get: {
+      path: Record<string, never>;
+      query: Record<string, never>;
+      body: never;
+      response: { [key: string]: string };
+      status: 200;
+      args: [options?: { signal?: AbortSignal }];
+    };
+  };
+  "/api/v1/jobtypes/{jobtype}": {
+    /** The latest version of a job type (by name or id) */
+    get: {
+      path: { jobtype: string };
+      query: Record<string, never>;
+      body: never;
+      response: { id: number; name: string; description: string | null; version: number; code: string; classname: string | null; max_batch: number | null; batch_contiguous: boolean; no_automatic_start_time: boolean; supports_tiling: boolean; success_subject: string | null; success_body: string | null; fail_subject: string | null; fail_body: string | null; software_requirements: { software_id: number; software: string; min_version_id: number | null; min_version: string | null; max_version_id: number | null; max_version: string | null }[] };
+      status: 200;
+      args: [options: { path: { jobtype: string }; signal?: AbortSignal }];
+    };
+    /** Change name, description or mail templates (no new version) */
+    post: {
+      path: { jobtype: string };
+      query: Record<string, never>;
+      body: { name?: string; description?: string | null; success_subject?: string | null; success_body?: string | null; fail_subject?: string | null; fail_body?: string | null };
+      response: { id: number; name: string; description: string | null; version: number; code: string; classname: string | null; max_batch: number | null; batch_contiguous: boolean; no_automatic_start_time: boolean; supports_tiling: boolean; success_subject: string | null; success_body: string | null; fail_subject: string | null; fail_body: string | null; software_requirements: { software_id: number; software: string; min_version_id: number | null; min_version: string | null; max_version_id: number | null; max_version: string | null }[] };
+      status: 200;
+      args: [options: { path: { jobtype: string }; body: { name?: string; description?: string | null; success_subject?: string | null; success_body?: string | null; fail_subject?: string | null; fail_body?: string | null }; signal?: AbortSignal }];
+    };
+    /** Create a job type, or add a version (requirements are kept unless given) */
+    put: {
+      path: { jobtype: string };
+      query: Record<string, never>;
+      body: { name: string; /** an ES module exporting the job type class */ code: string; description?: string | null; /** null = the default export */ classname?: string | null; /** null = no limit */ max_batch?: number | null; batch_contiguous?: boolean; no_automatic_start_time?: boolean; supports_tiling?: boolean; software_requirements?: { software: string; min_version?: string | null; max_version?: string | null }[]; success_subject?: string | null; success_body?: string | null; fail_subject?: string | null; fail_body?: string | null };
+      response: { id: number; name: string; description: string | null; version: number; code: string; classname: string | null; max_batch: number | null; batch_contiguous: boolean; no_automatic_start_time: boolean; supports_tiling: boolean; success_subject: string | null; success_body: string | null; fail_subject: string | null; fail_body: string | null; software_requirements: { software_id: number; software: string; min_version_id: number | null; min_version: string | null; max_version_id: number | null; max_version: string | null }[] };
+      status: 201;
+      args: [options: { path: { jobtype: string }; body: { name: string; /** an ES module exporting the job type class */ code: string; description?: string | null; /** null = the default export */ classname?: string | null; /** null = no limit */ max_batch?: number | null; batch_contiguous?: boolean; no_automatic_start_time?: boolean; supports_tiling?: boolean; software_requirements?: { software: string; min_version?: string | null; max_version?: string | null }[]; success_subject?: string | null; success_body?: string | null; fail_subject?: string | null; fail_body?: string | null }; signal?: AbortSignal }];
+    };
+    /** Delete a job type and its versions (refused while jobs use it) */
+    delete: {
+      path: { jobtype: string };
+      query: Record<string, never>;
+      body: never;
+      response: null;
+      status: 204;
+      args: [options: { path: { jobtype: string }; signal?: AbortSignal }];
+    };
+  };
+  "/api/v1/jobtypes/{jobtype}/software_requirements/": {
+    /** Software requirements of the latest version */
+    get: {
+      path: { jobtype: string };
+      query: Record<string, never>;
+      body: never;
+      response: { software: { id: number; software: string }; min_version: { id: number; version: string } | null; max_version: { id: number; version: string } | null; jobtype_version: { id: number; jobtype: string; version: number } }[];
+      status: 200;
+      args: [options: { path: { jobtype: string }; signal?: AbortSignal }];
+    };
+    /** Add a software requirement (creates a new version) */
+    post: {
+      path: { jobtype: string };
+      query: Record<string, never>;
+      body: { software: string; min_version?: string | null; max_version?: string | null };
+      response: { software: { id: number; software: string }; min_version: { id: number; version: string } | null; max_version: { id: number; version: string } | null; jobtype_version: { id: number; jobtype: string; version: number } };
+      status: 201;
+      args: [options: { path: { jobtype: string }; body: { software: string; min_version?: string | null; max_version?: string | null }; signal?: AbortSignal }];
+    };
+  };
+  "/api/v1/jobtypes/{jobtype}/software_requirements/{software}": {
+    /** The latest version’s requirement on one software (by name or id) */
+    get: {
+      path: { jobtype: string; software: string };
+      query: Record<string, never>;
+      body: never;
+      response: { software: { id: number; software: string }; min_version: { id: number; version: string } | null; max_version: { id: number; version: string } | null; jobtype_version: { id: number; jobtype: string; version: number } };
+      status: 200;
+      args: [options: { path: { jobtype: string; software: string }; signal?: AbortSignal }];
+    };
+    /** Remove a software requirement (creates a new version) */
+    delete: {
+      path: { jobtype: string; software: string };
+      query: Record<string, never>;
+      body: never;
+      response: null;
+      status: 204;
+      args: [options: { path: { jobtype: string; software: string }; signal?: AbortSignal }];
+    };
+  };
+  "/api/v1/jobtypes/{jobtype}/versions/": {
+    /** The version numbers of a job type, ascending */
+    get: {
+      path: { jobtype: string };
+      query: Record<string, never>;
+      body: never;
+      response: number[];
+      status: 200;
+      args: [options: { path: { jobtype: string }; signal?: AbortSignal }];
+    };
+  };
+  "/api/v1/jobtypes/{jobtype}/versions/{version}": {
+    /** One version of a job type */
+    get: {
+      path: { jobtype: string; version: number };
+      query: Record<string, never>;
+      body: never;
+      response: { id: number; name: string; description: string | null; version: number; code: string; classname: string | null; max_batch: number | null; batch_contiguous: boolean; no_automatic_start_time: boolean; supports_tiling: boolean; success_subject: string | null; success_body: string | null; fail_subject: string | null; fail_body: string | null; software_requirements: { software_id: number; software: string; min_version_id: number | null; min_version: string | null; max_version_id: number | null; max_version: string | null }[] };
+      status: 200;
+      args: [options: { path: { jobtype: string; version: number }; signal?: AbortSignal }];
+    };
+    /** Delete one version (refused while jobs use it) */
+    delete: {
+      path: { jobtype: string; version: number };
+      query: Record<string, never>;
+      body: never;
+      response: null;
+      status: 204;
+      args: [options: { path: { jobtype: string; version: number }; signal?: AbortSignal }];
+    };
+  };
+  "/api/v1/jobtypes/{jobtype}/versions/{version}/code": {
+    /** The code of one version (JavaScript) */
+    get: {
+      path: { jobtype: string; version: number };
+      query: Record<string, never>;
+      body: never;
+      response: string;
+      status: 200;
+      args: [options: { path: { jobtype: string; version: number }; signal?: AbortSignal }];
+    };
+  };
+  "/api/v1/jobtypes/{jobtype}/versions/{version}/software_requirements/": {
+    /** Software requirements of one version */
+    get: {
+      path: { jobtype: string; version: number };
+      query: Record<string, never>;
+      body: never;
+      response: { software: { id: number; software: string }; min_version: { id: number; version: string } | null; max_version: { id: number; version: string } | null; jobtype_version: { id: number; jobtype: string; version: number } }[];
+      status: 200;
+      args: [options: { path: { jobtype: string; version: number }; signal?: AbortSignal }];
+    };
+    /** Not allowed: versions are immutable (405) */
+    post: {
+      path: { jobtype: string; version: number };
+      query: Record<string, never>;
+      body: never;
+      response: unknown;
+      status: never;
+      args: [options: { path: { jobtype: string; version: number }; signal?: AbortSignal }];
     };
   };
   "/api/v1/login": {
@@ -96,6 +830,66 @@ export interface Paths {
       args: [options?: { signal?: AbortSignal }];
     };
   };
+  "/api/v1/pathmaps/": {
+    /** List path maps; with for_agent, those that apply to the agent (tagged ones first) */
+    get: {
+      path: Record<string, never>;
+      query: { /** an agent id: only the maps that apply to it, tagged ones first */ for_agent?: string };
+      body: never;
+      response: { id: number; path_linux: string; path_windows: string; path_osx: string; tag: string | null }[];
+      status: 200;
+      args: [options?: { query?: { /** an agent id: only the maps that apply to it, tagged ones first */ for_agent?: string }; signal?: AbortSignal }];
+    };
+    /** Create a path map (a missing tag is created) */
+    post: {
+      path: Record<string, never>;
+      query: Record<string, never>;
+      body: { path_linux: string; path_windows: string; path_osx: string; /** restrict the map to agents with this tag (created when missing) */ tag?: string | null };
+      response: { id: number; path_linux: string; path_windows: string; path_osx: string; tag: string | null };
+      status: 201;
+      args: [options: { body: { path_linux: string; path_windows: string; path_osx: string; /** restrict the map to agents with this tag (created when missing) */ tag?: string | null }; signal?: AbortSignal }];
+    };
+  };
+  "/api/v1/pathmaps/schema": {
+    /** The path map columns and their SQL types */
+    get: {
+      path: Record<string, never>;
+      query: Record<string, never>;
+      body: never;
+      response: { [key: string]: string };
+      status: 200;
+      args: [options?: { signal?: AbortSignal }];
+    };
+  };
+  "/api/v1/pathmaps/{pathmap_id}": {
+    /** One path map */
+    get: {
+      path: { pathmap_id: number };
+      query: Record<string, never>;
+      body: never;
+      response: { id: number; path_linux: string; path_windows: string; path_osx: string; tag: string | null };
+      status: 200;
+      args: [options: { path: { pathmap_id: number }; signal?: AbortSignal }];
+    };
+    /** Change a path map (only the given fields; tag null removes the restriction) */
+    post: {
+      path: { pathmap_id: number };
+      query: Record<string, never>;
+      body: { path_linux?: string; path_windows?: string; path_osx?: string; /** restrict the map to agents with this tag (created when missing) */ tag?: string | null };
+      response: { id: number; path_linux: string; path_windows: string; path_osx: string; tag: string | null };
+      status: 200;
+      args: [options: { path: { pathmap_id: number }; body: { path_linux?: string; path_windows?: string; path_osx?: string; /** restrict the map to agents with this tag (created when missing) */ tag?: string | null }; signal?: AbortSignal }];
+    };
+    /** Delete a path map (fine when it does not exist) */
+    delete: {
+      path: { pathmap_id: number };
+      query: Record<string, never>;
+      body: never;
+      response: null;
+      status: 204;
+      args: [options: { path: { pathmap_id: number }; signal?: AbortSignal }];
+    };
+  };
   "/api/v1/session": {
     /** The farm and the caller, for the web UI (user null when not logged in) */
     get: {
@@ -127,6 +921,137 @@ export interface Paths {
       args: [options: { body: { username: string; /** at least 8 characters */ password: string; email?: string }; signal?: AbortSignal }];
     };
   };
+  "/api/v1/software/": {
+    /** List software with their versions */
+    get: {
+      path: Record<string, never>;
+      query: Record<string, never>;
+      body: never;
+      response: { id: number; software: string; versions: { id: number; version: string; rank: number; default: boolean; discovery_function_name: string | null }[] }[];
+      status: 200;
+      args: [options?: { signal?: AbortSignal }];
+    };
+    /** Create a software (ranks default to 100, 200, ...) */
+    post: {
+      path: Record<string, never>;
+      query: Record<string, never>;
+      body: { software: string; versions?: { version: string; rank?: number; /** attach to newly registered agents */ default?: boolean; discovery_code?: string | null; discovery_function_name?: string | null }[] };
+      response: { id: number; software: string; versions: { id: number; version: string; rank: number; default: boolean; discovery_function_name: string | null }[] };
+      status: 201;
+      args: [options: { body: { software: string; versions?: { version: string; rank?: number; /** attach to newly registered agents */ default?: boolean; discovery_code?: string | null; discovery_function_name?: string | null }[] }; signal?: AbortSignal }];
+    };
+  };
+  "/api/v1/software/schema": {
+    /** The columns of a software */
+    get: {
+      path: Record<string, never>;
+      query: Record<string, never>;
+      body: never;
+      response: { [key: string]: string };
+      status: 200;
+      args: [options?: { signal?: AbortSignal }];
+    };
+  };
+  "/api/v1/software/{software}": {
+    /** One software (by name or id) */
+    get: {
+      path: { software: string };
+      query: Record<string, never>;
+      body: never;
+      response: { id: number; software: string; versions: { id: number; version: string; rank: number; default: boolean; discovery_function_name: string | null }[] };
+      status: 200;
+      args: [options: { path: { software: string }; signal?: AbortSignal }];
+    };
+    /** Create (201) or update (200) a software; `versions` replaces the list */
+    put: {
+      path: { software: string };
+      query: Record<string, never>;
+      body: { software: string; versions?: { version: string; rank?: number; /** attach to newly registered agents */ default?: boolean; discovery_code?: string | null; discovery_function_name?: string | null }[] };
+      response: { id: number; software: string; versions: { id: number; version: string; rank: number; default: boolean; discovery_function_name: string | null }[] };
+      status: 200 | 201;
+      args: [options: { path: { software: string }; body: { software: string; versions?: { version: string; rank?: number; /** attach to newly registered agents */ default?: boolean; discovery_code?: string | null; discovery_function_name?: string | null }[] }; signal?: AbortSignal }];
+    };
+    /** Delete a software (refused while jobs or job types require it) */
+    delete: {
+      path: { software: string };
+      query: Record<string, never>;
+      body: never;
+      response: null;
+      status: 204;
+      args: [options: { path: { software: string }; signal?: AbortSignal }];
+    };
+  };
+  "/api/v1/software/{software}/versions/": {
+    /** The versions of a software, by rank */
+    get: {
+      path: { software: string };
+      query: Record<string, never>;
+      body: never;
+      response: { id: number; version: string; rank: number; default: boolean; discovery_function_name: string | null }[];
+      status: 200;
+      args: [options: { path: { software: string }; signal?: AbortSignal }];
+    };
+    /** Add a version (without a rank: the newest) */
+    post: {
+      path: { software: string };
+      query: Record<string, never>;
+      body: { version: string; rank?: number; /** attach to newly registered agents */ default?: boolean; discovery_code?: string | null; discovery_function_name?: string | null };
+      response: { id: number; version: string; rank: number; default: boolean; discovery_function_name: string | null };
+      status: 201;
+      args: [options: { path: { software: string }; body: { version: string; rank?: number; /** attach to newly registered agents */ default?: boolean; discovery_code?: string | null; discovery_function_name?: string | null }; signal?: AbortSignal }];
+    };
+  };
+  "/api/v1/software/{software}/versions/{version}": {
+    /** One version (by version string) */
+    get: {
+      path: { software: string; version: string };
+      query: Record<string, never>;
+      body: never;
+      response: { id: number; version: string; rank: number; default: boolean; discovery_function_name: string | null };
+      status: 200;
+      args: [options: { path: { software: string; version: string }; signal?: AbortSignal }];
+    };
+    /** Change a version: name, rank, default flag, discovery code (admins) */
+    post: {
+      path: { software: string; version: string };
+      query: Record<string, never>;
+      body: { version?: string; rank?: number; /** attach to newly registered agents */ default?: boolean; discovery_code?: string | null; discovery_function_name?: string | null };
+      response: { id: number; version: string; rank: number; default: boolean; discovery_function_name: string | null };
+      status: 200;
+      args: [options: { path: { software: string; version: string }; body: { version?: string; rank?: number; /** attach to newly registered agents */ default?: boolean; discovery_code?: string | null; discovery_function_name?: string | null }; signal?: AbortSignal }];
+    };
+    /** Delete a version (refused while it bounds a requirement) */
+    delete: {
+      path: { software: string; version: string };
+      query: Record<string, never>;
+      body: never;
+      response: null;
+      status: 204;
+      args: [options: { path: { software: string; version: string }; signal?: AbortSignal }];
+    };
+  };
+  "/api/v1/software/{software}/versions/{version}/code": {
+    /** The discovery code of a version (JavaScript) */
+    get: {
+      path: { software: string; version: string };
+      query: Record<string, never>;
+      body: never;
+      response: string;
+      status: 200;
+      args: [options: { path: { software: string; version: string }; signal?: AbortSignal }];
+    };
+  };
+  "/api/v1/software/{software}/versions/{version}/discovery_code": {
+    /** The discovery code of a version (JavaScript) */
+    get: {
+      path: { software: string; version: string };
+      query: Record<string, never>;
+      body: never;
+      response: string;
+      status: 200;
+      args: [options: { path: { software: string; version: string }; signal?: AbortSignal }];
+    };
+  };
   "/api/v1/statistics/agent_counts": {
     /** Agents per state over time */
     get: {
@@ -147,6 +1072,86 @@ export interface Paths {
       response: { days_back: number; minutes_resolution: number; buckets: { /** ISO-8601 UTC time */ time_start: string; /** ISO-8601 UTC time */ time_end: string; new: number; deleted: number; restarted: number; started: number; failed: number; done: number; avg_queued: number | null; avg_running: number | null; avg_done: number | null; avg_failed: number | null }[] };
       status: 200;
       args: [options?: { query?: { /** how far back from now, in days (fractions allowed) */ days_back: number; /** bucket size */ minutes_resolution: number; /** only these queues (repeatable) */ queue?: number[]; /** include jobs without a queue */ no_queue?: boolean }; signal?: AbortSignal }];
+    };
+  };
+  "/api/v1/tags/": {
+    /** List tags with the agents and jobs carrying them */
+    get: {
+      path: Record<string, never>;
+      query: Record<string, never>;
+      body: never;
+      response: { id: number; tag: string; /** agent ids */ agents: string[]; /** job ids */ jobs: number[] }[];
+      status: 200;
+      args: [options?: { signal?: AbortSignal }];
+    };
+    /** Create a tag (200 with the existing one if the name is taken) */
+    post: {
+      path: Record<string, never>;
+      query: Record<string, never>;
+      body: { /** the tag name */ tag: string };
+      response: { id: number; tag: string };
+      status: 200 | 201;
+      args: [options: { body: { /** the tag name */ tag: string }; signal?: AbortSignal }];
+    };
+  };
+  "/api/v1/tags/schema": {
+    /** The tag columns and their SQL types */
+    get: {
+      path: Record<string, never>;
+      query: Record<string, never>;
+      body: never;
+      response: { [key: string]: string };
+      status: 200;
+      args: [options?: { signal?: AbortSignal }];
+    };
+  };
+  "/api/v1/tags/{tag}": {
+    /** One tag (by id or name) with its agents and jobs */
+    get: {
+      path: { /** an id or a name */ tag: string };
+      query: Record<string, never>;
+      body: never;
+      response: { id: number; tag: string; /** agent ids */ agents: string[]; /** job ids */ jobs: number[] };
+      status: 200;
+      args: [options: { path: { /** an id or a name */ tag: string }; signal?: AbortSignal }];
+    };
+    /** Create or replace a tag: its name and exactly the listed agents and jobs */
+    put: {
+      path: { /** an id or a name */ tag: string };
+      query: Record<string, never>;
+      body: { /** the tag name */ tag?: string; /** agent ids; replaces the list */ agents?: string[]; /** job ids; replaces the list */ jobs?: number[] };
+      response: { id: number; tag: string; /** agent ids */ agents: string[]; /** job ids */ jobs: number[] };
+      status: 201;
+      args: [options: { path: { /** an id or a name */ tag: string }; body: { /** the tag name */ tag?: string; /** agent ids; replaces the list */ agents?: string[]; /** job ids; replaces the list */ jobs?: number[] }; signal?: AbortSignal }];
+    };
+    /** Delete a tag with its links, requirements and path maps */
+    delete: {
+      path: { /** an id or a name */ tag: string };
+      query: Record<string, never>;
+      body: never;
+      response: null;
+      status: 204;
+      args: [options: { path: { /** an id or a name */ tag: string }; signal?: AbortSignal }];
+    };
+  };
+  "/api/v1/tags/{tag}/agents/": {
+    /** The agents carrying a tag */
+    get: {
+      path: { /** an id or a name */ tag: string };
+      query: Record<string, never>;
+      body: never;
+      response: { id: string; hostname: string; href: string }[];
+      status: 200;
+      args: [options: { path: { /** an id or a name */ tag: string }; signal?: AbortSignal }];
+    };
+    /** Tag an agent (200 if it already had the tag) */
+    post: {
+      path: { /** an id or a name */ tag: string };
+      query: Record<string, never>;
+      body: { /** the agent id */ agent_id: string };
+      response: { id: string; href: string };
+      status: 200 | 201;
+      args: [options: { path: { /** an id or a name */ tag: string }; body: { /** the agent id */ agent_id: string }; signal?: AbortSignal }];
     };
   };
   "/api/v1/task_logs/{identifier}/stream": {
@@ -238,6 +1243,17 @@ export interface Paths {
       response: null;
       status: 204;
       args: [options: { path: { /** an id or a name */ user: string }; signal?: AbortSignal }];
+    };
+  };
+  "/metrics": {
+    /** Prometheus metrics (metrics_access: token) */
+    get: {
+      path: Record<string, never>;
+      query: Record<string, never>;
+      body: never;
+      response: string;
+      status: 200;
+      args: [options?: { signal?: AbortSignal }];
     };
   };
 }
