@@ -202,7 +202,7 @@ describe('live updates (sqlite)', () => {
       await createTaskLog(farm.master.context.db, { identifier, agentId });
       const sse = await openSse(`${url}/api/v1/task_logs/${identifier}/stream`, auth());
       const message = await sse.next();
-      expect(message.event).toBe('error');
+      expect(message.event).toBe('log.error');
       expect((message.data as { error: string }).error).toMatch(/answered 404/);
       const orphan = `${unique('orphan')}.csv`;
       await createTaskLog(farm.master.context.db, { identifier: orphan });

@@ -1,7 +1,9 @@
 /**
  * Live updates: the master's farm events as Server-Sent Events (`GET /api/v1/events`) and task logs
  * followed as they are written (`GET /api/v1/task_logs/<identifier>/stream`). Each SSE message's `data`
- * is one JSON object of the schemas below; the `event` field repeats its type.
+ * is one JSON object of the schemas below; the `event` field repeats its type, except that a log stream's
+ * error is the event `log.error` (an event named `error` would look like a connection error to
+ * EventSource).
  */
 import Type, { type Static } from 'typebox';
 import { Nullable } from './common.js';

@@ -68,7 +68,7 @@ export async function followTaskLog(source: FollowSource, stream: SseStream): Pr
   // The agent no longer has it (uploaded and cleaned up in between) or cannot be reached.
   const late = storedLogPath(source.tasklogsDir, source.identifier);
   if (late) return sendStored(late, stream);
-  stream.send('error', { type: 'error', error: outcome });
+  stream.send('log.error', { type: 'error', error: outcome });
   stream.close();
 }
 
@@ -93,7 +93,7 @@ async function sendStored(path: string, stream: SseStream): Promise<void> {
     batcher.end();
     stream.send('end', { type: 'end', source: 'stored' });
   } catch (err) {
-    stream.send('error', {
+    stream.send('log.error', {
       type: 'error',
       error: `the stored log cannot be read: ${(err as Error).message}`,
     });
@@ -137,7 +137,7 @@ async function relayFromAgent(source: FollowSource, stream: SseStream): Promise<
     // Lines were sent already: falling back to the stored copy would repeat them, so report and stop.
     if (!stream.closed) {
       source.log.debug({ err, agent: agent.id }, 'task log follow: agent stream broke');
-      stream.send('error', { type: 'error', error: `the connection to agent ${agent.hostname} broke` });
+      stream.send('log.error', { type: 'error', error: `the connection to agent ${agent.hostname} broke` });
       stream.close();
     }
     return 'done';

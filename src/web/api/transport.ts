@@ -52,6 +52,15 @@ export function buildQuery(query: Record<string, unknown> = {}): string {
 }
 
 export async function send(method: string, template: string, options: RequestOptions = {}): Promise<unknown> {
+  return (await sendWithHeaders(method, template, options)).data;
+}
+
+/** Like `send`, with the response headers (paged lists put their total in `X-Total-Count`). */
+export async function sendWithHeaders(
+  method: string,
+  template: string,
+  options: RequestOptions = {},
+): Promise<{ data: unknown; headers: Headers }> {
   const url = buildPath(template, options.path) + buildQuery(options.query);
   const headers: Record<string, string> = { accept: 'application/json' };
   let body: BodyInit | undefined;
@@ -85,7 +94,7 @@ export async function send(method: string, template: string, options: RequestOpt
         : `${response.status} ${response.statusText}`.trim();
     throw new ApiError(response.status, message, payload);
   }
-  return payload;
+  return { data: payload, headers: response.headers };
 }
 
 async function readBody(response: Response): Promise<unknown> {

@@ -5,6 +5,10 @@
 import { useEffect, type ReactNode } from 'react';
 import { EmptyState } from '../components/feedback';
 import { Link, matchPath, useNavigate } from '../lib/router';
+import { JobPage } from '../features/jobs/routes/job-page';
+import { JobsPage } from '../features/jobs/routes/jobs-page';
+import { SubmitJobPage } from '../features/jobs/routes/submit-job-page';
+import { TaskLogsPage } from '../features/jobs/routes/task-logs-page';
 import { StatisticsPage } from '../features/statistics/routes/statistics-page';
 import { UsersPage } from '../features/users/routes/users-page';
 
@@ -31,6 +35,10 @@ export const NAV: readonly NavItem[] = [
 type Page = (params: Record<string, string>) => ReactNode;
 
 const ROUTES: readonly [string, Page][] = [
+  ['/jobs', () => <JobsPage />],
+  ['/jobs/new', () => <SubmitJobPage />],
+  ['/jobs/:id', (p) => <JobPage key={p.id} id={p.id!} />],
+  ['/jobs/:job/tasks/:task/logs', (p) => <TaskLogsPage key={`${p.job}/${p.task}`} job={p.job!} task={p.task!} />],
   ['/statistics', () => <StatisticsPage />],
   ['/users', () => <UsersPage />],
 ];
