@@ -5,11 +5,20 @@
 import { useEffect, type ReactNode } from 'react';
 import { EmptyState } from '../components/feedback';
 import { Link, matchPath, useNavigate } from '../lib/router';
+import { AgentPage } from '../features/agents/routes/agent-page';
+import { AgentsPage } from '../features/agents/routes/agents-page';
+import { JobGroupsPage } from '../features/jobgroups/routes/jobgroups-page';
 import { JobPage } from '../features/jobs/routes/job-page';
 import { JobsPage } from '../features/jobs/routes/jobs-page';
 import { SubmitJobPage } from '../features/jobs/routes/submit-job-page';
 import { TaskLogsPage } from '../features/jobs/routes/task-logs-page';
+import { JobTypePage, NewJobTypePage } from '../features/jobtypes/routes/jobtype-page';
+import { JobTypesPage } from '../features/jobtypes/routes/jobtypes-page';
+import { PathMapsPage } from '../features/pathmaps/routes/pathmaps-page';
+import { QueuesPage } from '../features/queues/routes/queues-page';
+import { SoftwareListPage, SoftwarePage } from '../features/software/routes/software-page';
 import { StatisticsPage } from '../features/statistics/routes/statistics-page';
+import { TagsPage } from '../features/tags/routes/tags-page';
 import { UsersPage } from '../features/users/routes/users-page';
 
 export interface NavItem {
@@ -38,7 +47,21 @@ const ROUTES: readonly [string, Page][] = [
   ['/jobs', () => <JobsPage />],
   ['/jobs/new', () => <SubmitJobPage />],
   ['/jobs/:id', (p) => <JobPage key={p.id} id={p.id!} />],
-  ['/jobs/:job/tasks/:task/logs', (p) => <TaskLogsPage key={`${p.job}/${p.task}`} job={p.job!} task={p.task!} />],
+  [
+    '/jobs/:job/tasks/:task/logs',
+    (p) => <TaskLogsPage key={`${p.job}/${p.task}`} job={p.job!} task={p.task!} />,
+  ],
+  ['/agents', () => <AgentsPage />],
+  ['/agents/:id', (p) => <AgentPage key={p.id} id={p.id!} />],
+  ['/queues', () => <QueuesPage />],
+  ['/jobgroups', () => <JobGroupsPage />],
+  ['/jobtypes', () => <JobTypesPage />],
+  ['/jobtypes/new', () => <NewJobTypePage />],
+  ['/jobtypes/:name', (p) => <JobTypePage key={p.name} name={p.name!} />],
+  ['/software', () => <SoftwareListPage />],
+  ['/software/:name', (p) => <SoftwarePage key={p.name} name={p.name!} />],
+  ['/tags', () => <TagsPage />],
+  ['/pathmaps', () => <PathMapsPage />],
   ['/statistics', () => <StatisticsPage />],
   ['/users', () => <UsersPage />],
 ];

@@ -12,10 +12,19 @@ export type JobSubmission = BodyOf<'/api/v1/jobs/', 'post'>;
 export type NotifiedUser = ResponseOf<'/api/v1/jobs/{job}/notified_users/', 'get'>[number];
 export type Thumbnail = ResponseOf<'/api/v1/jobs/{job}/thumbnails', 'get'>[number];
 
-export const JOB_STATES = ['queued', 'running', 'paused', 'done', 'failed'] as const satisfies readonly JobState[];
+export const JOB_STATES = [
+  'queued',
+  'running',
+  'paused',
+  'done',
+  'failed',
+] as const satisfies readonly JobState[];
 
 /** The list filters that are not the state (the state counts are taken with these). */
-export type JobFilters = Omit<JobListQuery, 'state' | 'page' | 'per_page' | 'order_by' | 'order_dir' | 'task_counts'>;
+export type JobFilters = Omit<
+  JobListQuery,
+  'state' | 'page' | 'per_page' | 'order_by' | 'order_dir' | 'task_counts'
+>;
 
 export const jobsQuery = (query: JobListQuery) =>
   queryOptions({
@@ -63,7 +72,11 @@ export const jobTasksQuery = (job: string) =>
       const perPage = 5000;
       const all: Task[] = [];
       for (let page = 1; ; page++) {
-        const batch = await api.get('/api/v1/jobs/{job}/tasks/', { path: { job }, query: { page, per_page: perPage }, signal });
+        const batch = await api.get('/api/v1/jobs/{job}/tasks/', {
+          path: { job },
+          query: { page, per_page: perPage },
+          signal,
+        });
         all.push(...batch);
         if (batch.length < perPage) return all;
       }
@@ -136,15 +149,18 @@ export function runJobAction(job: string | number, action: JobAction) {
   }
 }
 
-export const deleteJob = (job: string | number) => api.delete('/api/v1/jobs/{job}', { path: { job: String(job) } });
+export const deleteJob = (job: string | number) =>
+  api.delete('/api/v1/jobs/{job}', { path: { job: String(job) } });
 export const getJob = (job: string | number) => api.get('/api/v1/jobs/{job}', { path: { job: String(job) } });
 export const updateJob = (job: string | number, body: JobUpdate) =>
   api.post('/api/v1/jobs/{job}', { path: { job: String(job) }, body });
 export const submitJob = (body: JobSubmission) => api.post('/api/v1/jobs/', { body });
 export const rerunTask = (job: string | number, task: number) =>
   api.post('/api/v1/jobs/{job}/tasks/{task}/rerun', { path: { job: String(job), task } });
-export const addNotifiedUser = (job: string | number, body: BodyOf<'/api/v1/jobs/{job}/notified_users/', 'post'>) =>
-  api.post('/api/v1/jobs/{job}/notified_users/', { path: { job: String(job) }, body });
+export const addNotifiedUser = (
+  job: string | number,
+  body: BodyOf<'/api/v1/jobs/{job}/notified_users/', 'post'>,
+) => api.post('/api/v1/jobs/{job}/notified_users/', { path: { job: String(job) }, body });
 export const removeNotifiedUser = (job: string | number, username: string) =>
   api.delete('/api/v1/jobs/{job}/notified_users/{username}', { path: { job: String(job), username } });
 

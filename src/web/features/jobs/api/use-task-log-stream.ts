@@ -14,7 +14,10 @@ export type LogStreamStatus =
   | { kind: 'ended'; source: 'agent' | 'stored' }
   | { kind: 'failed'; error: string };
 
-export function useTaskLogStream(identifier: string | undefined): { lines: LogLine[]; status: LogStreamStatus } {
+export function useTaskLogStream(identifier: string | undefined): {
+  lines: LogLine[];
+  status: LogStreamStatus;
+} {
   const [lines, setLines] = useState<LogLine[]>([]);
   const [status, setStatus] = useState<LogStreamStatus>({ kind: 'connecting' });
   const pending = useRef<LogLine[]>([]);
@@ -54,7 +57,8 @@ export function useTaskLogStream(identifier: string | undefined): { lines: LogLi
       setStatus({ kind: 'failed', error: message.error });
     });
     source.onerror = () => {
-      if (source.readyState === EventSource.CLOSED) setStatus({ kind: 'failed', error: 'the connection to the master was lost' });
+      if (source.readyState === EventSource.CLOSED)
+        setStatus({ kind: 'failed', error: 'the connection to the master was lost' });
       else setStatus({ kind: 'connecting' });
     };
     return () => {

@@ -80,7 +80,12 @@ export function BulkJobActions({ jobs, onDone }: { jobs: readonly SelectedJob[];
     setBusy(true);
     try {
       const tags = text.split(/\s+/).filter(Boolean);
-      for (const tag of tags) await changeTagOnJobs(tag, jobs.map((j) => j.id), add);
+      for (const tag of tags)
+        await changeTagOnJobs(
+          tag,
+          jobs.map((j) => j.id),
+          add,
+        );
       toast.success(`${add ? 'Tagged' : 'Untagged'} ${plural(jobs.length, 'job')}`);
       await client.invalidateQueries({ queryKey: ['jobs'] });
       setDialog(undefined);
@@ -133,8 +138,8 @@ export function BulkJobActions({ jobs, onDone }: { jobs: readonly SelectedJob[];
         onClose={() => setDialog(undefined)}
         onConfirm={() => void run('Deleted', (j) => deleteJob(j.id))}
       >
-        Delete {jobs.length === 1 ? <strong>{jobs[0]?.title}</strong> : plural(jobs.length, 'selected job')}, their tasks and the
-        jobs that depend on them? Running tasks are stopped.
+        Delete {jobs.length === 1 ? <strong>{jobs[0]?.title}</strong> : plural(jobs.length, 'selected job')},
+        their tasks and the jobs that depend on them? Running tasks are stopped.
       </ConfirmDialog>
       <Dialog
         open={dialog === 'add-tag' || dialog === 'remove-tag'}
@@ -144,7 +149,13 @@ export function BulkJobActions({ jobs, onDone }: { jobs: readonly SelectedJob[];
         footer={footer(dialog === 'add-tag' ? 'Add' : 'Remove')}
       >
         <Field label="Tags" hint={`Separated by spaces; applied to ${plural(jobs.length, 'job')}.`}>
-          <input className="input" required autoFocus value={text} onChange={(e) => setText(e.target.value)} />
+          <input
+            className="input"
+            required
+            autoFocus
+            value={text}
+            onChange={(e) => setText(e.target.value)}
+          />
         </Field>
       </Dialog>
       <Dialog
@@ -155,7 +166,13 @@ export function BulkJobActions({ jobs, onDone }: { jobs: readonly SelectedJob[];
         footer={footer(dialog === 'add-req' ? 'Add' : 'Remove')}
       >
         <Field label="Tag requirements" hint="Separated by spaces; -tag means agents must NOT have the tag.">
-          <input className="input" required autoFocus value={text} onChange={(e) => setText(e.target.value)} />
+          <input
+            className="input"
+            required
+            autoFocus
+            value={text}
+            onChange={(e) => setText(e.target.value)}
+          />
         </Field>
       </Dialog>
       <Dialog
@@ -195,10 +212,24 @@ export function BulkJobActions({ jobs, onDone }: { jobs: readonly SelectedJob[];
       >
         <div className="form-grid">
           <Field label="Priority" hint="Empty: unchanged. Higher runs first.">
-            <input className="input" type="number" step={1} value={priority} onChange={(e) => setPriority(e.target.value)} autoFocus />
+            <input
+              className="input"
+              type="number"
+              step={1}
+              value={priority}
+              onChange={(e) => setPriority(e.target.value)}
+              autoFocus
+            />
           </Field>
           <Field label="Weight" hint="Empty: unchanged. Share of agents among equal priorities.">
-            <input className="input" type="number" step={1} min={0} value={weight} onChange={(e) => setWeight(e.target.value)} />
+            <input
+              className="input"
+              type="number"
+              step={1}
+              min={0}
+              value={weight}
+              onChange={(e) => setWeight(e.target.value)}
+            />
           </Field>
         </div>
       </Dialog>

@@ -82,19 +82,47 @@ function FramesDialog({ job, onClose }: { job: Job; onClose(): void }) {
   const [end, setEnd] = useState(String(job.end ?? job.start ?? 1));
   const [by, setBy] = useState(String(job.by));
   return (
-    <EditDialog job={job} title="Frame range" onClose={onClose} build={() => ({ start: Number(start), end: Number(end), by: Number(by) })}>
+    <EditDialog
+      job={job}
+      title="Frame range"
+      onClose={onClose}
+      build={() => ({ start: Number(start), end: Number(end), by: Number(by) })}
+    >
       <p className="muted" style={{ marginTop: 0 }}>
         Tasks for frames no longer in the range are deleted; new frames get new tasks.
       </p>
       <div className="form-grid">
         <Field label="Start">
-          <input className="input" type="number" step="any" required value={start} onChange={(e) => setStart(e.target.value)} autoFocus />
+          <input
+            className="input"
+            type="number"
+            step="any"
+            required
+            value={start}
+            onChange={(e) => setStart(e.target.value)}
+            autoFocus
+          />
         </Field>
         <Field label="End">
-          <input className="input" type="number" step="any" required value={end} onChange={(e) => setEnd(e.target.value)} />
+          <input
+            className="input"
+            type="number"
+            step="any"
+            required
+            value={end}
+            onChange={(e) => setEnd(e.target.value)}
+          />
         </Field>
         <Field label="By">
-          <input className="input" type="number" step="any" min={0} required value={by} onChange={(e) => setBy(e.target.value)} />
+          <input
+            className="input"
+            type="number"
+            step="any"
+            min={0}
+            required
+            value={by}
+            onChange={(e) => setBy(e.target.value)}
+          />
         </Field>
       </div>
     </EditDialog>
@@ -210,16 +238,45 @@ function AutodeleteDialog({ job, onClose }: { job: Job; onClose(): void }) {
       </p>
       <div className="form-grid">
         <Field label="Days">
-          <input className="input" type="number" min={0} step={1} value={d} onChange={(e) => setD(e.target.value)} autoFocus />
+          <input
+            className="input"
+            type="number"
+            min={0}
+            step={1}
+            value={d}
+            onChange={(e) => setD(e.target.value)}
+            autoFocus
+          />
         </Field>
         <Field label="Hours">
-          <input className="input" type="number" min={0} step={1} value={h} onChange={(e) => setH(e.target.value)} />
+          <input
+            className="input"
+            type="number"
+            min={0}
+            step={1}
+            value={h}
+            onChange={(e) => setH(e.target.value)}
+          />
         </Field>
         <Field label="Minutes">
-          <input className="input" type="number" min={0} step={1} value={m} onChange={(e) => setM(e.target.value)} />
+          <input
+            className="input"
+            type="number"
+            min={0}
+            step={1}
+            value={m}
+            onChange={(e) => setM(e.target.value)}
+          />
         </Field>
         <Field label="Seconds">
-          <input className="input" type="number" min={0} step={1} value={s} onChange={(e) => setS(e.target.value)} />
+          <input
+            className="input"
+            type="number"
+            min={0}
+            step={1}
+            value={s}
+            onChange={(e) => setS(e.target.value)}
+          />
         </Field>
       </div>
     </EditDialog>
@@ -231,7 +288,13 @@ function NotesDialog({ job, onClose }: { job: Job; onClose(): void }) {
   return (
     <EditDialog job={job} title="Notes" wide onClose={onClose} build={() => ({ notes })}>
       <Field label="Notes">
-        <textarea className="textarea" rows={8} value={notes} onChange={(e) => setNotes(e.target.value)} autoFocus />
+        <textarea
+          className="textarea"
+          rows={8}
+          value={notes}
+          onChange={(e) => setNotes(e.target.value)}
+          autoFocus
+        />
       </Field>
     </EditDialog>
   );
@@ -251,8 +314,16 @@ function TagsDialog({ job, onClose }: { job: Job; onClose(): void }) {
 function RequirementsDialog({ job, onClose }: { job: Job; onClose(): void }) {
   const [text, setText] = useState(formatTagRequirements(job.tag_requirements));
   return (
-    <EditDialog job={job} title="Tag requirements" onClose={onClose} build={() => ({ tag_requirements: parseTagRequirements(text) })}>
-      <Field label="Tag requirements" hint="Agents must have these tags; -tag means they must not. Replaces the list.">
+    <EditDialog
+      job={job}
+      title="Tag requirements"
+      onClose={onClose}
+      build={() => ({ tag_requirements: parseTagRequirements(text) })}
+    >
+      <Field
+        label="Tag requirements"
+        hint="Agents must have these tags; -tag means they must not. Replaces the list."
+      >
         <input className="input" value={text} onChange={(e) => setText(e.target.value)} autoFocus />
       </Field>
     </EditDialog>

@@ -4,7 +4,13 @@ import { useQuery } from '@tanstack/react-query';
 import { Dialog } from '../../../components/dialog';
 import { Field } from '../../../components/field';
 import { useAction } from '../../../lib/use-action';
-import { addNotifiedUser, notifiedUsersQuery, removeNotifiedUser, userChoicesQuery, type Job } from '../api/jobs';
+import {
+  addNotifiedUser,
+  notifiedUsersQuery,
+  removeNotifiedUser,
+  userChoicesQuery,
+  type Job,
+} from '../api/jobs';
 
 export function NotifiedUsers({ job, mayChange }: { job: Job; mayChange: boolean }) {
   const users = useQuery(notifiedUsersQuery(String(job.id)));
@@ -39,11 +45,18 @@ export function NotifiedUsers({ job, mayChange }: { job: Job; mayChange: boolean
                     {!u.email && <span className="faint"> (no email)</span>}
                   </td>
                   <td className="muted">
-                    {[u.on_success && 'success', u.on_failure && 'failure', u.on_deletion && 'deletion'].filter(Boolean).join(', ') || 'nothing'}
+                    {[u.on_success && 'success', u.on_failure && 'failure', u.on_deletion && 'deletion']
+                      .filter(Boolean)
+                      .join(', ') || 'nothing'}
                   </td>
                   <td className="actions-cell">
                     {mayChange && (
-                      <button type="button" className="btn btn-sm btn-ghost" onClick={() => remove.mutate(u.username)} aria-label={`Stop notifying ${u.username}`}>
+                      <button
+                        type="button"
+                        className="btn btn-sm btn-ghost"
+                        onClick={() => remove.mutate(u.username)}
+                        aria-label={`Stop notifying ${u.username}`}
+                      >
                         Remove
                       </button>
                     )}
@@ -88,7 +101,13 @@ function AddNotifiedUser({ job, onClose }: { job: Job; onClose(): void }) {
       }
     >
       <Field label="User">
-        <select className="select" value={username} onChange={(e) => setUsername(e.target.value)} required autoFocus>
+        <select
+          className="select"
+          value={username}
+          onChange={(e) => setUsername(e.target.value)}
+          required
+          autoFocus
+        >
           <option value="">Choose…</option>
           {users.data?.map((u) => (
             <option key={u.id} value={u.username}>
@@ -101,7 +120,11 @@ function AddNotifiedUser({ job, onClose }: { job: Job; onClose(): void }) {
       <div style={{ display: 'flex', gap: 16, marginTop: 12 }}>
         {(['on_success', 'on_failure', 'on_deletion'] as const).map((f) => (
           <label key={f} className="checkbox">
-            <input type="checkbox" checked={flags[f]} onChange={(e) => setFlags({ ...flags, [f]: e.target.checked })} />
+            <input
+              type="checkbox"
+              checked={flags[f]}
+              onChange={(e) => setFlags({ ...flags, [f]: e.target.checked })}
+            />
             {f.replace('on_', 'On ')}
           </label>
         ))}

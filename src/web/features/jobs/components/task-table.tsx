@@ -17,7 +17,14 @@ import { useAction } from '../../../lib/use-action';
 import { agentNameQuery, rerunTask, type Task } from '../api/jobs';
 
 type TaskSort = 'frame' | 'state' | 'runtime' | 'progress' | 'failures';
-const STATE_ORDER: Record<string, number> = { running: 0, assigned: 1, failed: 2, queued: 3, paused: 4, done: 5 };
+const STATE_ORDER: Record<string, number> = {
+  running: 0,
+  assigned: 1,
+  failed: 2,
+  queued: 3,
+  paused: 4,
+  done: 5,
+};
 
 function runtime(t: Task): number | null {
   return t.time_started ? secondsBetween(t.time_started, t.time_finished) : null;
@@ -58,7 +65,10 @@ export function TaskTable({
   mayChange: boolean;
 }) {
   const { params, update } = useSearchParams();
-  const sortKey = (['frame', 'state', 'runtime', 'progress', 'failures'] as const).find((k) => k === params.get('order_by')) ?? 'frame';
+  const sortKey =
+    (['frame', 'state', 'runtime', 'progress', 'failures'] as const).find(
+      (k) => k === params.get('order_by'),
+    ) ?? 'frame';
   const dir = params.get('order_dir') === 'desc' ? 'desc' : 'asc';
   const [page, setPage] = useState(1);
   const [perPage, setPerPage] = useState(250);
@@ -93,13 +103,34 @@ export function TaskTable({
     { key: 'agent', header: 'Agent', render: (t) => <AgentName id={t.agent_id} /> },
     { key: 'progress', header: 'Progress', sortKey: 'progress', render: (t) => <Meter value={t.progress} /> },
     { key: 'attempts', header: 'Attempts', className: 'num hide-md', render: (t) => t.attempts },
-    { key: 'failures', header: 'Failures', sortKey: 'failures', firstDir: 'desc', className: 'num', render: (t) => (t.failures ? <span className="error-text">{t.failures}</span> : 0) },
-    { key: 'runtime', header: 'Runtime', sortKey: 'runtime', firstDir: 'desc', className: 'num', render: (t) => formatDuration(runtime(t)) },
+    {
+      key: 'failures',
+      header: 'Failures',
+      sortKey: 'failures',
+      firstDir: 'desc',
+      className: 'num',
+      render: (t) => (t.failures ? <span className="error-text">{t.failures}</span> : 0),
+    },
+    {
+      key: 'runtime',
+      header: 'Runtime',
+      sortKey: 'runtime',
+      firstDir: 'desc',
+      className: 'num',
+      render: (t) => formatDuration(runtime(t)),
+    },
     {
       key: 'error',
       header: 'Last error',
       className: 'wrap',
-      render: (t) => (t.last_error ? <span className="truncate error-text" title={t.last_error}>{t.last_error}</span> : <span className="faint">—</span>),
+      render: (t) =>
+        t.last_error ? (
+          <span className="truncate error-text" title={t.last_error}>
+            {t.last_error}
+          </span>
+        ) : (
+          <span className="faint">—</span>
+        ),
     },
   ];
 
@@ -113,7 +144,10 @@ export function TaskTable({
         sort={{ key: sortKey, dir }}
         onSort={(s: Sort) => {
           setPage(1);
-          update({ order_by: s.key === 'frame' ? null : s.key, order_dir: s.dir === 'asc' ? null : s.dir }, { replace: true });
+          update(
+            { order_by: s.key === 'frame' ? null : s.key, order_dir: s.dir === 'asc' ? null : s.dir },
+            { replace: true },
+          );
         }}
         error={error}
         onRetry={onRetry}
@@ -137,7 +171,16 @@ export function TaskTable({
         )}
       />
       {tasks && tasks.length > perPage && (
-        <Pagination page={page} perPage={perPage} total={tasks.length} onPage={setPage} onPerPage={(n) => { setPerPage(n); setPage(1); }} />
+        <Pagination
+          page={page}
+          perPage={perPage}
+          total={tasks.length}
+          onPage={setPage}
+          onPerPage={(n) => {
+            setPerPage(n);
+            setPage(1);
+          }}
+        />
       )}
     </>
   );

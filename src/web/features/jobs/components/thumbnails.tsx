@@ -16,7 +16,11 @@ export function JobThumbnails({ jobId }: { jobId: number }) {
         {thumbs.data.map((t) => (
           <figure key={t.task_id} className="thumb">
             <a href={t.href} target="_blank" rel="noreferrer">
-              <img src={`${t.href}?v=${encodeURIComponent(t.updated)}`} alt={`Frame ${formatFrame(t.frame)}`} loading="lazy" />
+              <img
+                src={`${t.href}?v=${encodeURIComponent(t.updated)}`}
+                alt={`Frame ${formatFrame(t.frame)}`}
+                loading="lazy"
+              />
             </a>
             <figcaption>
               Frame {formatFrame(t.frame)}

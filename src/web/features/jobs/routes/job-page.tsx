@@ -18,7 +18,16 @@ import { formatDuration, formatMegabytes, formatPercent, secondsBetween } from '
 import { Link, useNavigate } from '../../../lib/router';
 import { useSession } from '../../../lib/session';
 import { useAction } from '../../../lib/use-action';
-import { deleteJob, jobQuery, jobTasksQuery, runJobAction, updateJob, type Job, type JobAction, type Task } from '../api/jobs';
+import {
+  deleteJob,
+  jobQuery,
+  jobTasksQuery,
+  runJobAction,
+  updateJob,
+  type Job,
+  type JobAction,
+  type Task,
+} from '../api/jobs';
 import { JobEditDialog, type JobEdit } from '../components/job-edit-dialogs';
 import { NotifiedUsers } from '../components/notified-users';
 import { TaskTable } from '../components/task-table';
@@ -54,7 +63,8 @@ export function JobPage({ id }: { id: string }) {
   const summary = useMemo(() => countTasks(tasks.data), [tasks.data]);
   const latest = useQuery({
     queryKey: ['jobtypes', 'latest', job.data?.jobtype],
-    queryFn: ({ signal }) => api.get('/api/v1/jobtypes/{jobtype}', { path: { jobtype: job.data!.jobtype }, signal }),
+    queryFn: ({ signal }) =>
+      api.get('/api/v1/jobtypes/{jobtype}', { path: { jobtype: job.data!.jobtype }, signal }),
     enabled: Boolean(job.data),
     staleTime: 60_000,
   });
@@ -98,25 +108,49 @@ export function JobPage({ id }: { id: string }) {
           <span style={{ display: 'inline-flex', gap: 10, alignItems: 'center', flexWrap: 'wrap' }}>
             {j.title} <StateBadge state={j.state} />
             {j.hidden && <span className="badge plain">hidden</span>}
-            {j.to_be_deleted && <span className="badge plain" data-state="failed">being deleted</span>}
+            {j.to_be_deleted && (
+              <span className="badge plain" data-state="failed">
+                being deleted
+              </span>
+            )}
           </span>
         }
         documentTitle={j.title}
         actions={
           mayChange && (
             <>
-              <button type="button" className="btn" onClick={() => act.mutate('rerun')} disabled={act.isPending}>
+              <button
+                type="button"
+                className="btn"
+                onClick={() => act.mutate('rerun')}
+                disabled={act.isPending}
+              >
                 Rerun
               </button>
-              <button type="button" className="btn" onClick={() => act.mutate('rerun_failed')} disabled={act.isPending || summary.counts.failed === 0}>
+              <button
+                type="button"
+                className="btn"
+                onClick={() => act.mutate('rerun_failed')}
+                disabled={act.isPending || summary.counts.failed === 0}
+              >
                 Rerun failed
               </button>
               {j.state === 'paused' ? (
-                <button type="button" className="btn btn-primary" onClick={() => act.mutate('unpause')} disabled={act.isPending}>
+                <button
+                  type="button"
+                  className="btn btn-primary"
+                  onClick={() => act.mutate('unpause')}
+                  disabled={act.isPending}
+                >
                   Resume
                 </button>
               ) : (
-                <button type="button" className="btn" onClick={() => act.mutate('pause')} disabled={act.isPending || j.state === 'done'}>
+                <button
+                  type="button"
+                  className="btn"
+                  onClick={() => act.mutate('pause')}
+                  disabled={act.isPending || j.state === 'done'}
+                >
                   Pause
                 </button>
               )}
@@ -129,7 +163,15 @@ export function JobPage({ id }: { id: string }) {
                   { label: 'Notes…', onSelect: () => setEdit('notes') },
                   { label: 'Tags…', onSelect: () => setEdit('tags') },
                   { label: 'Tag requirements…', onSelect: () => setEdit('requirements') },
-                  ...(newer ? [{ label: `Upgrade to ${j.jobtype} v${newer}`, onSelect: () => upgrade.mutate(newer), separated: true }] : []),
+                  ...(newer
+                    ? [
+                        {
+                          label: `Upgrade to ${j.jobtype} v${newer}`,
+                          onSelect: () => upgrade.mutate(newer),
+                          separated: true,
+                        },
+                      ]
+                    : []),
                 ]}
               />
               <button type="button" className="btn btn-danger" onClick={() => setDeleting(true)}>
@@ -149,11 +191,17 @@ export function JobPage({ id }: { id: string }) {
             <dl className="props">
               <dt>Job type</dt>
               <dd>
-                <Link to={`/jobtypes/${encodeURIComponent(j.jobtype)}`}>{j.jobtype}</Link> v{j.jobtype_version}
+                <Link to={`/jobtypes/${encodeURIComponent(j.jobtype)}`}>{j.jobtype}</Link> v
+                {j.jobtype_version}
                 {newer && mayChange && (
                   <>
                     {' '}
-                    <button type="button" className="btn btn-sm" onClick={() => upgrade.mutate(newer)} disabled={upgrade.isPending}>
+                    <button
+                      type="button"
+                      className="btn btn-sm"
+                      onClick={() => upgrade.mutate(newer)}
+                      disabled={upgrade.isPending}
+                    >
                       Upgrade to v{newer}
                     </button>
                   </>
@@ -306,9 +354,21 @@ export function JobPage({ id }: { id: string }) {
                 )}
               </dd>
               <dt>Depends on</dt>
-              <dd>{j.parents.length ? j.parents.map((p) => <JobLink key={p.id} {...p} />) : <span className="faint">—</span>}</dd>
+              <dd>
+                {j.parents.length ? (
+                  j.parents.map((p) => <JobLink key={p.id} {...p} />)
+                ) : (
+                  <span className="faint">—</span>
+                )}
+              </dd>
               <dt>Needed by</dt>
-              <dd>{j.children.length ? j.children.map((c) => <JobLink key={c.id} {...c} />) : <span className="faint">—</span>}</dd>
+              <dd>
+                {j.children.length ? (
+                  j.children.map((c) => <JobLink key={c.id} {...c} />)
+                ) : (
+                  <span className="faint">—</span>
+                )}
+              </dd>
               {j.data && Object.keys(j.data).length > 0 && (
                 <>
                   <dt>Data</dt>
@@ -330,7 +390,13 @@ export function JobPage({ id }: { id: string }) {
             <h2 id="job-tasks">Tasks</h2>
             <span className="muted">{summary.total.toLocaleString()} tasks</span>
           </div>
-          <TaskTable jobId={j.id} tasks={tasks.data} error={tasks.error} onRetry={() => void tasks.refetch()} mayChange={mayChange} />
+          <TaskTable
+            jobId={j.id}
+            tasks={tasks.data}
+            error={tasks.error}
+            onRetry={() => void tasks.refetch()}
+            mayChange={mayChange}
+          />
         </section>
       </div>
 
@@ -345,7 +411,8 @@ export function JobPage({ id }: { id: string }) {
         onConfirm={() => remove.mutate()}
       >
         Delete <strong>{j.title}</strong>, its {summary.total} tasks
-        {j.children.length > 0 && ` and the ${j.children.length} jobs that depend on it`}? Running tasks are stopped.
+        {j.children.length > 0 && ` and the ${j.children.length} jobs that depend on it`}? Running tasks are
+        stopped.
       </ConfirmDialog>
     </>
   );

@@ -47,9 +47,20 @@ export function JobsPage() {
   const title = useDebouncedValue(titleInput.trim(), 300);
   const [selected, setSelected] = useState<Set<number>>(new Set());
 
-  const states = new Set(params.getAll('state').filter((s): s is JobState => (JOB_STATES as readonly string[]).includes(s)));
-  const sortKey = (SORT_KEYS as readonly string[]).includes(params.get('sort') ?? '') ? (params.get('sort') as SortKey) : 'time_submitted';
-  const sortDir = params.get('dir') === 'asc' ? 'asc' : params.get('dir') === 'desc' ? 'desc' : sortKey === 'time_submitted' ? 'desc' : 'asc';
+  const states = new Set(
+    params.getAll('state').filter((s): s is JobState => (JOB_STATES as readonly string[]).includes(s)),
+  );
+  const sortKey = (SORT_KEYS as readonly string[]).includes(params.get('sort') ?? '')
+    ? (params.get('sort') as SortKey)
+    : 'time_submitted';
+  const sortDir =
+    params.get('dir') === 'asc'
+      ? 'asc'
+      : params.get('dir') === 'desc'
+        ? 'desc'
+        : sortKey === 'time_submitted'
+          ? 'desc'
+          : 'asc';
   const page = Math.max(1, Number(params.get('page')) || 1);
   const perPage = Number(params.get('per_page')) || 100;
   const hidden = params.get('hidden');
@@ -84,7 +95,8 @@ export function JobsPage() {
     if (urlTitle !== title) update({ title, page: null }, { replace: true });
   }, [title, urlTitle, update]);
 
-  const setFilter = (key: string, value: string | null) => update({ [key]: value, page: null }, { replace: true });
+  const setFilter = (key: string, value: string | null) =>
+    update({ [key]: value, page: null }, { replace: true });
   const toggleState = (state: string) => {
     const next = new Set(states);
     if (next.has(state as JobState)) next.delete(state as JobState);
@@ -93,7 +105,9 @@ export function JobsPage() {
   };
 
   const rows = jobs.data?.jobs;
-  const selectedJobs = (rows ?? []).filter((j) => selected.has(j.id)).map((j) => ({ id: j.id, title: j.title }));
+  const selectedJobs = (rows ?? [])
+    .filter((j) => selected.has(j.id))
+    .map((j) => ({ id: j.id, title: j.title }));
   const total = counts.data ? JOB_STATES.reduce((n, s) => n + counts.data[s], 0) : undefined;
 
   const columns: Column<JobListItem>[] = [
@@ -122,15 +136,42 @@ export function JobsPage() {
         />
       ),
     },
-    { key: 'jobtype', header: 'Job type', className: 'hide-md', render: (j) => j.jobtype },
-    { key: 'queue', header: 'Queue', className: 'hide-md', render: (j) => j.jobqueue ?? <span className="faint">—</span> },
-    { key: 'priority', header: 'Priority', sortKey: 'priority', firstDir: 'desc', className: 'num', render: (j) => j.priority },
-    { key: 'weight', header: 'Weight', sortKey: 'weight', firstDir: 'desc', className: 'num hide-md', render: (j) => j.weight },
+    { key: 'jobtype', header: 'Job type', className: 'hide-lg', render: (j) => j.jobtype },
+    {
+      key: 'queue',
+      header: 'Queue',
+      className: 'hide-md',
+      render: (j) => j.jobqueue ?? <span className="faint">—</span>,
+    },
+    {
+      key: 'priority',
+      header: 'Priority',
+      sortKey: 'priority',
+      firstDir: 'desc',
+      className: 'num',
+      render: (j) => j.priority,
+    },
+    {
+      key: 'weight',
+      header: 'Weight',
+      sortKey: 'weight',
+      firstDir: 'desc',
+      className: 'num hide-lg',
+      render: (j) => j.weight,
+    },
     { key: 'user', header: 'User', render: (j) => j.user ?? <span className="faint">—</span> },
-    { key: 'submitted', header: 'Submitted', sortKey: 'time_submitted', firstDir: 'desc', render: (j) => <Time value={j.time_submitted} /> },
+    {
+      key: 'submitted',
+      header: 'Submitted',
+      sortKey: 'time_submitted',
+      firstDir: 'desc',
+      render: (j) => <Time value={j.time_submitted} />,
+    },
   ];
 
-  const filtering = Boolean(title || params.get('user') || params.get('jobtype') || params.get('queue') || states.size || hidden);
+  const filtering = Boolean(
+    title || params.get('user') || params.get('jobtype') || params.get('queue') || states.size || hidden,
+  );
 
   return (
     <>
@@ -159,7 +200,12 @@ export function JobsPage() {
             value={titleInput}
             onChange={(e) => setTitleInput(e.target.value)}
           />
-          <select className="select" aria-label="User" value={params.get('user') ?? ''} onChange={(e) => setFilter('user', e.target.value || null)}>
+          <select
+            className="select"
+            aria-label="User"
+            value={params.get('user') ?? ''}
+            onChange={(e) => setFilter('user', e.target.value || null)}
+          >
             <option value="">All users</option>
             {users.data?.map((u) => (
               <option key={u.id} value={u.username}>
@@ -167,7 +213,12 @@ export function JobsPage() {
               </option>
             ))}
           </select>
-          <select className="select" aria-label="Job type" value={params.get('jobtype') ?? ''} onChange={(e) => setFilter('jobtype', e.target.value || null)}>
+          <select
+            className="select"
+            aria-label="Job type"
+            value={params.get('jobtype') ?? ''}
+            onChange={(e) => setFilter('jobtype', e.target.value || null)}
+          >
             <option value="">All job types</option>
             {jobtypes.data?.map((t) => (
               <option key={t.id} value={t.name}>
@@ -175,7 +226,12 @@ export function JobsPage() {
               </option>
             ))}
           </select>
-          <select className="select" aria-label="Queue" value={params.get('queue') ?? ''} onChange={(e) => setFilter('queue', e.target.value || null)}>
+          <select
+            className="select"
+            aria-label="Queue"
+            value={params.get('queue') ?? ''}
+            onChange={(e) => setFilter('queue', e.target.value || null)}
+          >
             <option value="">All queues</option>
             {queues.data
               ?.slice()
@@ -186,7 +242,12 @@ export function JobsPage() {
                 </option>
               ))}
           </select>
-          <select className="select" aria-label="Hidden jobs" value={hidden ?? ''} onChange={(e) => setFilter('hidden', e.target.value || null)}>
+          <select
+            className="select"
+            aria-label="Hidden jobs"
+            value={hidden ?? ''}
+            onChange={(e) => setFilter('hidden', e.target.value || null)}
+          >
             <option value="">Without hidden jobs</option>
             <option value="all">With hidden jobs</option>
             <option value="only">Only hidden jobs</option>
@@ -197,7 +258,15 @@ export function JobsPage() {
               className="btn btn-ghost"
               onClick={() => {
                 setTitleInput('');
-                update({ title: null, user: null, jobtype: null, queue: null, hidden: null, state: null, page: null });
+                update({
+                  title: null,
+                  user: null,
+                  jobtype: null,
+                  queue: null,
+                  hidden: null,
+                  state: null,
+                  page: null,
+                });
               }}
             >
               Clear filters
@@ -225,7 +294,14 @@ export function JobsPage() {
             filtering ? (
               <EmptyState title="No job matches these filters" />
             ) : (
-              <EmptyState title="No jobs yet" actions={<Link to="/jobs/new" className="btn btn-primary">Submit a job</Link>}>
+              <EmptyState
+                title="No jobs yet"
+                actions={
+                  <Link to="/jobs/new" className="btn btn-primary">
+                    Submit a job
+                  </Link>
+                }
+              >
                 Submit one here, or with <code>drover submit</code> or the REST API.
               </EmptyState>
             )
@@ -246,7 +322,8 @@ export function JobsPage() {
 function JobRowActions({ job, mayChange }: { job: JobListItem; mayChange: boolean }) {
   const [confirming, setConfirming] = useState(false);
   const act = useAction({
-    run: ({ action }: { action: JobAction | 'delete' }) => (action === 'delete' ? deleteJob(job.id) : runJobAction(job.id, action)),
+    run: ({ action }: { action: JobAction | 'delete' }) =>
+      action === 'delete' ? deleteJob(job.id) : runJobAction(job.id, action),
     invalidates: ['jobs'],
     success: (_r, { action }) => `${ACTION_DONE[action]}: ${job.title}`,
     failure: `Could not change ${job.title}`,
@@ -255,35 +332,43 @@ function JobRowActions({ job, mayChange }: { job: JobListItem; mayChange: boolea
   const paused = job.state === 'paused';
   return (
     <>
-    <Menu
-      label={<span aria-label={`Actions for ${job.title}`}>⋯</span>}
-      buttonClassName="btn btn-sm btn-ghost"
-      disabled={!mayChange || act.isPending}
-      items={[
-        { label: 'Rerun', onSelect: () => act.mutate({ action: 'rerun' }) },
-        { label: 'Rerun failed tasks', onSelect: () => act.mutate({ action: 'rerun_failed' }), disabled: job.state !== 'failed' && !job.tasks_failed },
-        paused
-          ? { label: 'Resume', onSelect: () => act.mutate({ action: 'unpause' }) }
-          : { label: 'Pause', onSelect: () => act.mutate({ action: 'pause' }), disabled: job.state === 'done' },
-        {
-          label: 'Delete',
-          danger: true,
-          separated: true,
-          onSelect: () => setConfirming(true),
-        },
-      ]}
-    />
-    <ConfirmDialog
-      open={confirming}
-      title="Delete job"
-      confirmLabel="Delete"
-      danger
-      busy={act.isPending}
-      onClose={() => setConfirming(false)}
-      onConfirm={() => act.mutate({ action: 'delete' })}
-    >
-      Delete <strong>{job.title}</strong>, its tasks and the jobs that depend on it?
-    </ConfirmDialog>
+      <Menu
+        label={<span aria-label={`Actions for ${job.title}`}>⋯</span>}
+        buttonClassName="btn btn-sm btn-ghost"
+        disabled={!mayChange || act.isPending}
+        items={[
+          { label: 'Rerun', onSelect: () => act.mutate({ action: 'rerun' }) },
+          {
+            label: 'Rerun failed tasks',
+            onSelect: () => act.mutate({ action: 'rerun_failed' }),
+            disabled: job.state !== 'failed' && !job.tasks_failed,
+          },
+          paused
+            ? { label: 'Resume', onSelect: () => act.mutate({ action: 'unpause' }) }
+            : {
+                label: 'Pause',
+                onSelect: () => act.mutate({ action: 'pause' }),
+                disabled: job.state === 'done',
+              },
+          {
+            label: 'Delete',
+            danger: true,
+            separated: true,
+            onSelect: () => setConfirming(true),
+          },
+        ]}
+      />
+      <ConfirmDialog
+        open={confirming}
+        title="Delete job"
+        confirmLabel="Delete"
+        danger
+        busy={act.isPending}
+        onClose={() => setConfirming(false)}
+        onConfirm={() => act.mutate({ action: 'delete' })}
+      >
+        Delete <strong>{job.title}</strong>, its tasks and the jobs that depend on it?
+      </ConfirmDialog>
     </>
   );
 }

@@ -89,10 +89,14 @@ export function SubmitJobPage() {
   const [busy, setBusy] = useState(false);
   const jobtype = useQuery({
     queryKey: ['jobtypes', 'detail', form.jobtype],
-    queryFn: ({ signal }) => api.get('/api/v1/jobtypes/{jobtype}', { path: { jobtype: form.jobtype }, signal }),
+    queryFn: ({ signal }) =>
+      api.get('/api/v1/jobtypes/{jobtype}', { path: { jobtype: form.jobtype }, signal }),
     enabled: form.jobtype !== '',
   });
-  const set = <K extends keyof FormState>(key: K) => (value: FormState[K]) => setForm((f) => ({ ...f, [key]: value }));
+  const set =
+    <K extends keyof FormState>(key: K) =>
+    (value: FormState[K]) =>
+      setForm((f) => ({ ...f, [key]: value }));
   const text = (key: keyof FormState) => ({
     value: form[key] as string,
     onChange: (e: { target: { value: string } }) => set(key)(e.target.value as never),
@@ -102,7 +106,8 @@ export function SubmitJobPage() {
     let data: Record<string, unknown> | null = null;
     if (form.data.trim()) {
       const parsed: unknown = JSON.parse(form.data);
-      if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('Job data must be a JSON object');
+      if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+        throw new Error('Job data must be a JSON object');
       data = parsed as Record<string, unknown>;
     }
     const int = (v: string) => (v.trim() === '' ? null : Math.trunc(Number(v)));
@@ -207,7 +212,11 @@ export function SubmitJobPage() {
                 {jobtype.data.description}
               </div>
             )}
-            <Field label="Job data (JSON)" className="wide" hint="What the job type reads: the scene, output paths, options.">
+            <Field
+              label="Job data (JSON)"
+              className="wide"
+              hint="What the job type reads: the scene, output paths, options."
+            >
               <textarea className="textarea mono" rows={5} spellCheck={false} {...text('data')} />
             </Field>
           </div>
@@ -269,7 +278,11 @@ export function SubmitJobPage() {
               <input className="input" placeholder="e.g. 12 15" {...text('parents')} />
             </Field>
             <label className="checkbox">
-              <input type="checkbox" checked={form.paused} onChange={(e) => set('paused')(e.target.checked)} />
+              <input
+                type="checkbox"
+                checked={form.paused}
+                onChange={(e) => set('paused')(e.target.checked)}
+              />
               Submit paused
             </label>
           </div>
@@ -305,7 +318,11 @@ export function SubmitJobPage() {
               <textarea className="textarea" rows={3} {...text('notes')} />
             </Field>
             <label className="checkbox">
-              <input type="checkbox" checked={form.hidden} onChange={(e) => set('hidden')(e.target.checked)} />
+              <input
+                type="checkbox"
+                checked={form.hidden}
+                onChange={(e) => set('hidden')(e.target.checked)}
+              />
               Hidden (not in the job list by default)
             </label>
           </div>

@@ -33,7 +33,11 @@ function StatusText({ status }: { status: LogStreamStatus }) {
         </span>
       );
     case 'live':
-      return <span className="badge" data-state="running">live</span>;
+      return (
+        <span className="badge" data-state="running">
+          live
+        </span>
+      );
     case 'ended':
       return <span className="badge plain">{status.source === 'stored' ? 'complete' : 'finished'}</span>;
     case 'failed':
@@ -45,14 +49,20 @@ export function TaskLogsPage({ job, task }: { job: string; task: string }) {
   const { params, update } = useSearchParams();
   const taskQuery = useQuery({
     queryKey: ['tasks', 'detail', job, task],
-    queryFn: ({ signal }) => api.get('/api/v1/jobs/{job}/tasks/{task}', { path: { job, task: Number(task) }, signal }),
+    queryFn: ({ signal }) =>
+      api.get('/api/v1/jobs/{job}/tasks/{task}', { path: { job, task: Number(task) }, signal }),
   });
-  const attempts = taskQuery.data ? Array.from({ length: taskQuery.data.attempts }, (_, i) => taskQuery.data.attempts - i) : [];
+  const attempts = taskQuery.data
+    ? Array.from({ length: taskQuery.data.attempts }, (_, i) => taskQuery.data.attempts - i)
+    : [];
   const logQueries = useQueries({
     queries: attempts.map((attempt) => ({
       queryKey: ['tasks', 'logs', job, task, attempt],
       queryFn: ({ signal }: { signal: AbortSignal }) =>
-        api.get('/api/v1/jobs/{job}/tasks/{task}/attempts/{attempt}/logs/', { path: { job, task: Number(task), attempt }, signal }),
+        api.get('/api/v1/jobs/{job}/tasks/{task}/attempts/{attempt}/logs/', {
+          path: { job, task: Number(task), attempt },
+          signal,
+        }),
     })),
   });
   const logs: AttemptLog[] = attempts.flatMap((attempt, i) =>
@@ -64,7 +74,8 @@ export function TaskLogsPage({ job, task }: { job: string; task: string }) {
   const stream = useTaskLogStream(selected?.identifier);
 
   if (taskQuery.isPending) return <Loading />;
-  if (taskQuery.isError) return <ErrorState error={taskQuery.error} onRetry={() => void taskQuery.refetch()} />;
+  if (taskQuery.isError)
+    return <ErrorState error={taskQuery.error} onRetry={() => void taskQuery.refetch()} />;
   const t = taskQuery.data;
   const loadingLogs = logQueries.some((q) => q.isPending);
 
@@ -123,7 +134,11 @@ export function TaskLogsPage({ job, task }: { job: string; task: string }) {
                 <tr key={l.identifier} aria-selected={l.identifier === selected?.identifier}>
                   <td>{l.attempt}</td>
                   <td>
-                    <button type="button" className="btn btn-sm btn-ghost" onClick={() => update({ log: l.identifier }, { replace: true })}>
+                    <button
+                      type="button"
+                      className="btn btn-sm btn-ghost"
+                      onClick={() => update({ log: l.identifier }, { replace: true })}
+                    >
                       {l.identifier}
                     </button>
                   </td>
@@ -146,7 +161,9 @@ export function TaskLogsPage({ job, task }: { job: string; task: string }) {
       ) : (
         <div className="card">
           <EmptyState title="No log yet">
-            {t.attempts === 0 ? 'The task has not run yet. Its log appears here once an agent starts it.' : 'The agent has not registered a log for this task.'}
+            {t.attempts === 0
+              ? 'The task has not run yet. Its log appears here once an agent starts it.'
+              : 'The agent has not registered a log for this task.'}
           </EmptyState>
         </div>
       )}
