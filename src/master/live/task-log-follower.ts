@@ -11,7 +11,7 @@ import { createGunzip } from 'node:zlib';
 import type { TaskLogLine } from '../../api/schemas/live.js';
 import type { Logger } from '../../core/logging.js';
 import type { Agent } from '../../db/agents/agent.repository.js';
-import { agentApiUrl } from './agent-api-url.js';
+import { agentApiUrl } from '../tasklogs/agent-api-url.js';
 import { CsvRowParser } from './csv-rows.js';
 import type { SseStream } from './sse-stream.js';
 import { toTaskLogLine } from './task-log-line.js';
@@ -106,7 +106,8 @@ async function relayFromAgent(source: FollowSource, stream: SseStream): Promise<
   const { agent } = source;
   if (!agent) return 'the log is not stored on the master and no agent is known for it';
   const base = agentApiUrl(source.agentUrlTemplate, agent);
-  if (!base) return `agent ${agent.hostname} is passive: its log is available once it is uploaded`;
+  if (!base)
+    return `agent ${agent.hostname} cannot be contacted (use_address): its log is available once it is uploaded`;
   const abort = new AbortController();
   stream.onClose(() => abort.abort());
   const headers: Record<string, string> = { accept: 'text/csv', 'user-agent': source.userAgent };

@@ -4,6 +4,7 @@
  */
 import { useEffect, type ReactNode } from 'react';
 import { EmptyState } from '../components/feedback';
+import { PageHeader } from '../components/page-header';
 import { Link, matchPath, useNavigate } from '../lib/router';
 import { AgentPage } from '../features/agents/routes/agent-page';
 import { AgentsPage } from '../features/agents/routes/agents-page';
@@ -68,16 +69,21 @@ const ROUTES: readonly [string, Page][] = [
 
 function NotFound() {
   return (
-    <EmptyState
-      title="No such page"
-      actions={
-        <Link to="/jobs" className="btn">
-          Go to the jobs
-        </Link>
-      }
-    >
-      The address does not match a page of Drover.
-    </EmptyState>
+    <>
+      <PageHeader title="Page not found" />
+      <div className="card">
+        <EmptyState
+          title="No such page"
+          actions={
+            <Link to="/jobs" className="btn">
+              Go to the jobs
+            </Link>
+          }
+        >
+          The address does not match a page of Drover.
+        </EmptyState>
+      </div>
+    </>
   );
 }
 

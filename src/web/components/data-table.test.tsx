@@ -38,7 +38,10 @@ describe('nextSort', () => {
   it('toggles the direction of the current column and starts others at their first direction', () => {
     expect(nextSort({ key: 'name', dir: 'asc' }, { sortKey: 'name' })).toEqual({ key: 'name', dir: 'desc' });
     expect(nextSort({ key: 'name', dir: 'desc' }, { sortKey: 'name' })).toEqual({ key: 'name', dir: 'asc' });
-    expect(nextSort({ key: 'name', dir: 'asc' }, { sortKey: 'id', firstDir: 'desc' })).toEqual({ key: 'id', dir: 'desc' });
+    expect(nextSort({ key: 'name', dir: 'asc' }, { sortKey: 'id', firstDir: 'desc' })).toEqual({
+      key: 'id',
+      dir: 'desc',
+    });
     expect(nextSort(undefined, { sortKey: 'id' })).toEqual({ key: 'id', dir: 'asc' });
   });
 });
@@ -46,7 +49,16 @@ describe('nextSort', () => {
 describe('DataTable', () => {
   it('marks the sorted column with aria-sort and asks for the next sort on click', () => {
     const onSort = vi.fn<(s: Sort) => void>();
-    render(<DataTable label="Jobs" columns={columns} rows={rows} rowKey={(r) => r.id} sort={{ key: 'name', dir: 'asc' }} onSort={onSort} />);
+    render(
+      <DataTable
+        label="Jobs"
+        columns={columns}
+        rows={rows}
+        rowKey={(r) => r.id}
+        sort={{ key: 'name', dir: 'asc' }}
+        onSort={onSort}
+      />,
+    );
     const name = screen.getByRole('columnheader', { name: /Name/ });
     expect(name.getAttribute('aria-sort')).toBe('ascending');
     expect(screen.getByRole('columnheader', { name: /Id/ }).getAttribute('aria-sort')).toBeNull();
@@ -68,20 +80,35 @@ describe('DataTable', () => {
     expect(all.indeterminate).toBe(true);
     fireEvent.click(all);
     expect([...onSelect.mock.lastCall![0]].sort()).toEqual([1, 2, 3, 4, 5]);
-    expect(screen.getAllByRole('row').filter((r) => r.getAttribute('aria-selected') === 'true')).toHaveLength(5);
+    expect(screen.getAllByRole('row').filter((r) => r.getAttribute('aria-selected') === 'true')).toHaveLength(
+      5,
+    );
     fireEvent.click(all);
     expect(onSelect.mock.lastCall![0].size).toBe(0);
   });
 
   it('shows placeholders while loading, the error with a retry, and the empty state', () => {
-    const { rerender, container } = render(<DataTable label="Jobs" columns={columns} rows={undefined} rowKey={(r) => r.id} skeletonRows={3} />);
+    const { rerender, container } = render(
+      <DataTable label="Jobs" columns={columns} rows={undefined} rowKey={(r) => r.id} skeletonRows={3} />,
+    );
     expect(container.querySelectorAll('tbody tr.skeleton-row')).toHaveLength(3);
     const retry = vi.fn();
-    rerender(<DataTable label="Jobs" columns={columns} rows={undefined} rowKey={(r) => r.id} error={new Error('the master is down')} onRetry={retry} />);
+    rerender(
+      <DataTable
+        label="Jobs"
+        columns={columns}
+        rows={undefined}
+        rowKey={(r) => r.id}
+        error={new Error('the master is down')}
+        onRetry={retry}
+      />,
+    );
     expect(screen.getByRole('alert').textContent).toContain('the master is down');
     fireEvent.click(screen.getByRole('button', { name: 'Try again' }));
     expect(retry).toHaveBeenCalled();
-    rerender(<DataTable label="Jobs" columns={columns} rows={[]} rowKey={(r) => r.id} empty={<p>No jobs yet</p>} />);
+    rerender(
+      <DataTable label="Jobs" columns={columns} rows={[]} rowKey={(r) => r.id} empty={<p>No jobs yet</p>} />,
+    );
     expect(screen.getByText('No jobs yet')).toBeTruthy();
   });
 });

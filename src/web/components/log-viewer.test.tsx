@@ -2,7 +2,13 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { LogViewer, type LogLine } from './log-viewer';
 
-const line = (n: number, message: string, stream = 'stdout'): LogLine => ({ time: '2026-01-01T12:00:00.000Z', pid: 1, stream, line: n, message });
+const line = (n: number, message: string, stream = 'stdout'): LogLine => ({
+  time: '2026-01-01T12:00:00.000Z',
+  pid: 1,
+  stream,
+  line: n,
+  message,
+});
 
 beforeAll(() => {
   // happy-dom has no layout; give the scroller a height so rows are rendered.
@@ -15,7 +21,12 @@ function shownMessages(): string[] {
 }
 
 describe('LogViewer', () => {
-  const lines = [line(1, 'Fra:1 rendering'), line(2, 'ERROR: missing texture', 'stderr'), line(3, 'agent: task done', 'internal'), line(4, 'Fra:2 rendering')];
+  const lines = [
+    line(1, 'Fra:1 rendering'),
+    line(2, 'ERROR: missing texture', 'stderr'),
+    line(3, 'agent: task done', 'internal'),
+    line(4, 'Fra:2 rendering'),
+  ];
 
   it('renders only the rows in view of a long log', () => {
     const many = Array.from({ length: 100_000 }, (_, i) => line(i + 1, `line ${i + 1}`));

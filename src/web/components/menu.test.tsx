@@ -8,7 +8,16 @@ describe('Menu', () => {
   it('opens from the keyboard, moves with the arrows, selects and closes with Escape', () => {
     const pause = vi.fn();
     const remove = vi.fn();
-    render(<Menu label="Actions" items={[{ label: 'Pause', onSelect: pause }, { label: 'Skip', onSelect: vi.fn(), disabled: true }, { label: 'Delete', onSelect: remove, danger: true }]} />);
+    render(
+      <Menu
+        label="Actions"
+        items={[
+          { label: 'Pause', onSelect: pause },
+          { label: 'Skip', onSelect: vi.fn(), disabled: true },
+          { label: 'Delete', onSelect: remove, danger: true },
+        ]}
+      />,
+    );
     const button = screen.getByRole('button', { name: /Actions/ });
     expect(button.getAttribute('aria-expanded')).toBe('false');
     fireEvent.keyDown(button, { key: 'ArrowDown' });

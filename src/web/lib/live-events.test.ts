@@ -5,7 +5,11 @@ afterEach(() => vi.useRealTimers());
 
 describe('rootsFor', () => {
   it('refreshes what shows the changed thing', () => {
-    expect(rootsFor({ type: 'task.changed', job_id: 1, task_id: 2, agent_id: null })).toEqual(['jobs', 'tasks', 'agents']);
+    expect(rootsFor({ type: 'task.changed', job_id: 1, task_id: 2, agent_id: null })).toEqual([
+      'jobs',
+      'tasks',
+      'agents',
+    ]);
     expect(rootsFor({ type: 'agent.deleted', agent_id: 'a' })).toEqual(['agents']);
     expect(rootsFor({ type: 'queue.changed', queue_id: 3 })).toEqual(['queues']);
     expect(rootsFor({ type: 'resync' })).toEqual(['*']);
@@ -17,7 +21,11 @@ describe('Throttle', () => {
     vi.useFakeTimers();
     let now = 0;
     const calls: [string, number][] = [];
-    const throttle = new Throttle((root) => calls.push([root, now]), 1000, () => now);
+    const throttle = new Throttle(
+      (root) => calls.push([root, now]),
+      1000,
+      () => now,
+    );
     throttle.hit('jobs');
     throttle.hit('agents');
     expect(calls).toEqual([

@@ -22,7 +22,9 @@ describe('matchPath', () => {
 describe('applySearchUpdate', () => {
   it('sets, repeats and removes parameters', () => {
     expect(applySearchUpdate('?page=3&title=x', { page: null })).toBe('?title=x');
-    expect(applySearchUpdate('', { state: ['queued', 'failed'], hidden: false })).toBe('?state=queued&state=failed');
+    expect(applySearchUpdate('', { state: ['queued', 'failed'], hidden: false })).toBe(
+      '?state=queued&state=failed',
+    );
     expect(applySearchUpdate('?state=done', { state: [] })).toBe('');
     expect(applySearchUpdate('?a=1', { b: 2, c: true })).toBe('?a=1&b=2&c=true');
   });

@@ -62,7 +62,7 @@ export function QueueDialog({
           <input
             className="input"
             required
-            pattern="[^/]+"
+            pattern="[^\/]+"
             value={name}
             onChange={(e) => setName(e.target.value)}
             autoFocus={!queue}
