@@ -247,7 +247,7 @@ describe.skipIf(!runnable)('web UI journey (chromium)', { timeout: 60_000 }, () 
       [dark, '23-dark-job'],
     ] as const) {
       await view.context.addCookies(await w.context.cookies());
-      await view.page.goto(`${farm.url}${name.includes('job-') ? `/jobs/${jobId}` : '/jobs'}`);
+      await view.page.goto(`${farm.url}${name.endsWith('-job') ? `/jobs/${jobId}` : '/jobs'}`);
       await view.page.waitForSelector('main h1');
       await view.page.waitForLoadState('networkidle');
       await view.screenshot(name);

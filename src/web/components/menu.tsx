@@ -19,7 +19,10 @@ export function Menu({
   disabled,
   align = 'right',
   buttonClassName = 'btn',
+  caret = true,
 }: {
+  /** Draw ▾ after the label (not for icon buttons such as ⋯). */
+  caret?: boolean;
   label: ReactNode;
   items: readonly MenuItem[];
   disabled?: boolean;
@@ -75,7 +78,8 @@ export function Menu({
           }
         }}
       >
-        {label} <span aria-hidden="true">▾</span>
+        {label}
+        {caret && <span aria-hidden="true"> ▾</span>}
       </button>
       {open && (
         <ul className={`menu-list ${align}`} role="menu" id={id}>

@@ -28,12 +28,28 @@ function withAlpha(color: string, alpha: number): string {
   return color;
 }
 
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/** Axis ticks in the viewer's zone, 24-hour: dates at midnight (or for day-sized steps), times otherwise. */
+export function formatTick(seconds: number, stepSeconds: number): string {
+  const d = new Date(seconds * 1000);
+  const date = `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+  if (stepSeconds >= 86_400 || (d.getHours() === 0 && d.getMinutes() === 0)) return date;
+  return `${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+function formatLegendTime(seconds: number): string {
+  const d = new Date(seconds * 1000);
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
 export function Plot({
   times,
   series,
   height = 300,
   label,
   yLabel,
+  xRange,
 }: {
   /** Unix seconds. */
   times: readonly number[];
@@ -41,6 +57,8 @@ export function Plot({
   height?: number;
   label: string;
   yLabel?: string;
+  /** Unix seconds: the time span to show even where there is no data. */
+  xRange?: readonly [number, number];
 }) {
   const host = useRef<HTMLDivElement>(null);
 
@@ -56,10 +74,13 @@ export function Plot({
       height,
       legend: { show: true },
       cursor: { drag: { x: true, y: false } },
-      scales: { x: { time: true } },
-      axes: [axis, { ...axis, ...(yLabel ? { label: yLabel } : {}), size: 56 }],
+      scales: { x: { time: true, ...(xRange ? { range: [xRange[0], xRange[1]] as [number, number] } : {}) } },
+      axes: [
+        { ...axis, values: (_u, splits, _i, step) => splits.map((v) => formatTick(v, step)) },
+        { ...axis, ...(yLabel ? { label: yLabel } : {}), size: 56 },
+      ],
       series: [
-        {},
+        { value: (_u, v) => (v === null ? '--' : formatLegendTime(v)) },
         ...series.map((s) => {
           const color = resolveColor(s.color, el);
           return {
@@ -70,6 +91,7 @@ export function Plot({
             ...(s.kind === 'bars'
               ? { fill: withAlpha(color, 0.85), ...(bars ? { paths: bars } : {}), points: { show: false } }
               : {}),
+            points: { show: times.length <= 60 && s.kind !== 'bars' },
             spanGaps: false,
           } satisfies uPlot.Series;
         }),
@@ -86,7 +108,7 @@ export function Plot({
       observer.disconnect();
       plot.destroy();
     };
-  }, [times, series, height, yLabel]);
+  }, [times, series, height, yLabel, xRange]);
 
   return <div className="plot" ref={host} role="img" aria-label={label} />;
 }

@@ -285,6 +285,7 @@ export function AgentsPage() {
                   <Menu
                     label={<span aria-label={`Actions for ${a.hostname}`}>⋯</span>}
                     buttonClassName="btn btn-sm btn-ghost"
+                    caret={false}
                     items={[
                       { label: 'Restart', onSelect: () => ask('restart', [a]) },
                       a.state === 'disabled'

@@ -335,6 +335,7 @@ function JobRowActions({ job, mayChange }: { job: JobListItem; mayChange: boolea
       <Menu
         label={<span aria-label={`Actions for ${job.title}`}>⋯</span>}
         buttonClassName="btn btn-sm btn-ghost"
+        caret={false}
         disabled={!mayChange || act.isPending}
         items={[
           { label: 'Rerun', onSelect: () => act.mutate({ action: 'rerun' }) },

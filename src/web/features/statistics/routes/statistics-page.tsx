@@ -89,8 +89,15 @@ export function StatisticsPage() {
   );
 }
 
+/** The plotted span: the last `days` days up to now, in Unix seconds (re-computed when the data changes). */
+function spanOf(days: number, updatedAt: number): [number, number] {
+  const end = Math.round((updatedAt || Date.now()) / 1000);
+  return [end - days * 86_400, end];
+}
+
 function AgentCountsCard({ days, resolution }: { days: number; resolution: number }) {
   const counts = useQuery(agentCountsQuery(days, resolution));
+  const span = useMemo(() => spanOf(days, counts.dataUpdatedAt), [days, counts.dataUpdatedAt]);
   const plot = useMemo(() => {
     const samples = counts.data?.samples ?? [];
     const times = samples.map((s) => Date.parse(s.time) / 1000);
@@ -118,7 +125,13 @@ function AgentCountsCard({ days, resolution }: { days: number; resolution: numbe
             The master counts agents once an hour while statistics are enabled (enable_statistics).
           </EmptyState>
         ) : (
-          <Plot label="Agents by state over time" times={plot.times} series={plot.series} yLabel="agents" />
+          <Plot
+            label="Agents by state over time"
+            times={plot.times}
+            series={plot.series}
+            yLabel="agents"
+            xRange={span}
+          />
         )}
       </div>
     </section>
