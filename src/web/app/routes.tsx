@@ -2,25 +2,60 @@
  * The route table: URL patterns → pages, and the navigation bar. Features own their pages; this file is the
  * only place that knows all of them.
  */
-import { useEffect, type ReactNode } from 'react';
+import { lazy, useEffect, type ReactNode } from 'react';
 import { EmptyState } from '../components/feedback';
 import { PageHeader } from '../components/page-header';
 import { Link, matchPath, useNavigate } from '../lib/router';
-import { AgentPage } from '../features/agents/routes/agent-page';
-import { AgentsPage } from '../features/agents/routes/agents-page';
-import { JobGroupsPage } from '../features/jobgroups/routes/jobgroups-page';
-import { JobPage } from '../features/jobs/routes/job-page';
+// The jobs list is the first page most visits show: it is in the main bundle, the rest load on demand.
 import { JobsPage } from '../features/jobs/routes/jobs-page';
-import { SubmitJobPage } from '../features/jobs/routes/submit-job-page';
-import { TaskLogsPage } from '../features/jobs/routes/task-logs-page';
-import { JobTypePage, NewJobTypePage } from '../features/jobtypes/routes/jobtype-page';
-import { JobTypesPage } from '../features/jobtypes/routes/jobtypes-page';
-import { PathMapsPage } from '../features/pathmaps/routes/pathmaps-page';
-import { QueuesPage } from '../features/queues/routes/queues-page';
-import { SoftwareListPage, SoftwarePage } from '../features/software/routes/software-page';
-import { StatisticsPage } from '../features/statistics/routes/statistics-page';
-import { TagsPage } from '../features/tags/routes/tags-page';
-import { UsersPage } from '../features/users/routes/users-page';
+
+// Pages load on first visit, so the jobs page does not wait for the code editor or the plotting library.
+const AgentPage = lazy(() =>
+  import('../features/agents/routes/agent-page').then((m) => ({ default: m.AgentPage })),
+);
+const AgentsPage = lazy(() =>
+  import('../features/agents/routes/agents-page').then((m) => ({ default: m.AgentsPage })),
+);
+const JobGroupsPage = lazy(() =>
+  import('../features/jobgroups/routes/jobgroups-page').then((m) => ({ default: m.JobGroupsPage })),
+);
+const JobPage = lazy(() => import('../features/jobs/routes/job-page').then((m) => ({ default: m.JobPage })));
+const SubmitJobPage = lazy(() =>
+  import('../features/jobs/routes/submit-job-page').then((m) => ({ default: m.SubmitJobPage })),
+);
+const TaskLogsPage = lazy(() =>
+  import('../features/jobs/routes/task-logs-page').then((m) => ({ default: m.TaskLogsPage })),
+);
+const JobTypePage = lazy(() =>
+  import('../features/jobtypes/routes/jobtype-page').then((m) => ({ default: m.JobTypePage })),
+);
+const NewJobTypePage = lazy(() =>
+  import('../features/jobtypes/routes/jobtype-page').then((m) => ({ default: m.NewJobTypePage })),
+);
+const JobTypesPage = lazy(() =>
+  import('../features/jobtypes/routes/jobtypes-page').then((m) => ({ default: m.JobTypesPage })),
+);
+const PathMapsPage = lazy(() =>
+  import('../features/pathmaps/routes/pathmaps-page').then((m) => ({ default: m.PathMapsPage })),
+);
+const QueuesPage = lazy(() =>
+  import('../features/queues/routes/queues-page').then((m) => ({ default: m.QueuesPage })),
+);
+const SoftwareListPage = lazy(() =>
+  import('../features/software/routes/software-page').then((m) => ({ default: m.SoftwareListPage })),
+);
+const SoftwarePage = lazy(() =>
+  import('../features/software/routes/software-page').then((m) => ({ default: m.SoftwarePage })),
+);
+const StatisticsPage = lazy(() =>
+  import('../features/statistics/routes/statistics-page').then((m) => ({ default: m.StatisticsPage })),
+);
+const TagsPage = lazy(() =>
+  import('../features/tags/routes/tags-page').then((m) => ({ default: m.TagsPage })),
+);
+const UsersPage = lazy(() =>
+  import('../features/users/routes/users-page').then((m) => ({ default: m.UsersPage })),
+);
 
 export interface NavItem {
   to: string;

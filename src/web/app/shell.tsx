@@ -1,4 +1,6 @@
 /** The frame around every page: the navigation bar, the user menu, the live indicator and the page. */
+import { Suspense } from 'react';
+import { Loading } from '../components/feedback';
 import { Menu } from '../components/menu';
 import { Link, useRouter } from '../lib/router';
 import { useSession } from '../lib/session';
@@ -62,7 +64,7 @@ export function Shell({ live }: { live: LiveState }) {
         </div>
       </header>
       <main id="main" tabIndex={-1}>
-        {page}
+        <Suspense fallback={<Loading />}>{page}</Suspense>
       </main>
     </div>
   );

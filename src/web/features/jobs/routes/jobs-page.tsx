@@ -84,10 +84,13 @@ export function JobsPage() {
     order_dir: sortDir,
   };
   const jobs = useQuery(jobsQuery(query));
-  const counts = useQuery(jobStateCountsQuery(filters));
-  const users = useQuery(userChoicesQuery);
-  const jobtypes = useQuery(jobTypeChoicesQuery);
-  const queues = useQuery(queueChoicesQuery);
+  // The rows come first: the counts and the filter choices are asked for once the page of jobs is in, so
+  // that on a busy master they never delay it.
+  const listed = jobs.data !== undefined;
+  const counts = useQuery({ ...jobStateCountsQuery(filters), enabled: listed });
+  const users = useQuery({ ...userChoicesQuery, enabled: listed });
+  const jobtypes = useQuery({ ...jobTypeChoicesQuery, enabled: listed });
+  const queues = useQuery({ ...queueChoicesQuery, enabled: listed });
 
   // The title box writes the URL after the debounce, and filtering returns to page 1.
   const urlTitle = params.get('title') ?? '';
