@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { openDatabase } from '../../src/db/connection/open-database.js';
+import type { Page } from 'playwright-core';
 import { launchBrowser } from '../../test/e2e/support/browser.js';
 import type { BrowserFarm } from '../../test/e2e/support/farm.js';
 import { SimulatedAgent } from '../../test/e2e/support/simulated-agent.js';
@@ -129,7 +130,7 @@ try {
     const listTimes: number[] = [];
     // Each load starts on an idle master: the previous load's state counts (asked for after its rows
     // arrived) are finished first, as they would be for a person looking at the page.
-    const settle = async (tab: import('playwright-core').Page) => {
+    const settle = async (tab: Page) => {
       await tab.waitForLoadState('networkidle');
       await tab.waitForTimeout(300);
     };
@@ -141,7 +142,7 @@ try {
         observer.disconnect();
       }
     }).observe(document, { childList: true, subtree: true });`;
-    const firstRows = (tab: import('playwright-core').Page) =>
+    const firstRows = (tab: Page) =>
       tab.evaluate('window.__firstRows') as Promise<number>;
     for (let i = 0; i < 6; i++) {
       const fresh = await browser.newContext({ viewport: { width: 1280, height: 800 } });
