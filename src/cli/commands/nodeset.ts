@@ -4,7 +4,6 @@
  * commander only routes the words here and src/cli/nodeset parses them as ClusterShell does.
  */
 import { CliExit, type CliIO } from '../io.js';
-import { runNodeset } from '../nodeset/nodeset-command.js';
 import type { CommandModule } from '../program.js';
 
 export const nodesetCommand: CommandModule = {
@@ -18,6 +17,7 @@ export const nodesetCommand: CommandModule = {
       .passThroughOptions()
       .argument('[args...]')
       .action(async (args: string[]) => {
+        const { runNodeset } = await import('../nodeset/nodeset-command.js');
         const code = await runNodeset(args, io);
         if (code !== 0) throw new CliExit(code);
       });

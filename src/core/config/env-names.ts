@@ -32,10 +32,6 @@ export const PYFARM_ENV_KEYS: Readonly<Record<string, string>> = {
 
 /** PyFarm variables that are not configuration keys and mean nothing to Drover: a warning each when set. */
 export const IGNORED_PYFARM_ENV: Readonly<Record<string, string>> = {
-  PYFARM_JOBTYPE_ALLOW_CODE_EXECUTION_IN_MODULE_ROOT:
-    'a Python import-time check; Drover job types are JavaScript modules loaded by the agent',
-  PYFARM_JOBTYPE_SUBCLASSES_BASE_CLASS:
-    "a Python import-time check; Drover always requires a job type's class to extend JobType",
   PYFARM_DEFAULT_AGENT_SOFTWARE:
     'default software is stored in the database (software versions marked default)',
 };
@@ -46,7 +42,16 @@ export const DROVER_ENV_PREFIX = 'DROVER_';
  * DROVER_ variables that are not configuration keys, so the loader neither applies them nor reports them
  * as unknown. A component that reads its own DROVER_ variable adds it here.
  */
-const NON_CONFIG_ENV = new Set(['DROVER_CONFIG', 'DROVER_DEBUG']);
+const NON_CONFIG_ENV = new Set([
+  'DROVER_CONFIG',
+  'DROVER_DEBUG',
+  // The client CLI's master and token (scripts), and the agent's token.
+  'DROVER_MASTER',
+  'DROVER_TOKEN',
+  // The seed's two job type safety switches, read by the agent's job type loader (docs/agent.md).
+  'DROVER_JOBTYPE_SUBCLASSES_BASE_CLASS',
+  'DROVER_JOBTYPE_ALLOW_CODE_EXECUTION_IN_MODULE_ROOT',
+]);
 const NON_CONFIG_ENV_PREFIXES = ['DROVER_TEST_'];
 
 export function isNonConfigEnv(name: string): boolean {

@@ -192,7 +192,7 @@ export const ConfigSchema = Type.Object(
     agent_manhole: Bool,
     agent_manhole_port: Port,
     agent_manhole_username: NonEmptyStr,
-    agent_manhole_password: NonEmptyStr,
+    agent_manhole_password: Nullable(NonEmptyStr),
 
     // jobtypes.yml
     jobtype_enable_cache: Bool,
