@@ -326,6 +326,15 @@ export interface TaskEventCountsTable {
   num_done: Default<number>;
 }
 
+export interface FarmEventRelayTable {
+  id: Generated<number>;
+  created_on: Millis;
+  /** The process that wrote the event (its own rows are skipped when it reads). */
+  origin: string;
+  /** The event as JSON. */
+  payload: string;
+}
+
 /** The main database. */
 export interface Database {
   users: UsersTable;
@@ -358,6 +367,7 @@ export interface Database {
   path_maps: PathMapsTable;
   task_logs: TaskLogsTable;
   task_log_associations: TaskLogAssociationsTable;
+  farm_event_relay: FarmEventRelayTable;
 }
 
 /** The statistics database (possibly the same server and schema as the main one). */

@@ -11,6 +11,7 @@ import type { AnyDatabaseHandle, DatabaseRole } from './connection/open-database
 import { initialMigration } from './migrations/0001-initial.js';
 import { rolesMigration } from './migrations/0002-roles.js';
 import { jobListingIndexesMigration } from './migrations/0003-job-listing-indexes.js';
+import { schedulerMigration } from './migrations/0003-scheduler.js';
 import type { MigrationContext } from './migrations/migration-context.js';
 import { statisticsInitialMigration } from './migrations/statistics-0001-initial.js';
 
@@ -21,6 +22,7 @@ const MIGRATIONS: Readonly<Record<DatabaseRole, MigrationSet>> = {
     '0001-initial': initialMigration,
     '0002-roles': rolesMigration,
     '0003-job-listing-indexes': jobListingIndexesMigration,
+    '0003-scheduler': schedulerMigration,
   },
   statistics: {
     '0001-initial': statisticsInitialMigration,

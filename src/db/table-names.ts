@@ -39,6 +39,8 @@ export const TABLE_CONFIG_KEYS = {
   task_counts: 'table_statistics_task_count',
   // Drover's own table; its name is table_prefix + "api_tokens" (models.yml has no key for it).
   api_tokens: null,
+  // Drover's relay of farm events to the scheduler leader (MySQL); table_prefix + "farm_event_relay".
+  farm_event_relay: null,
 } as const;
 
 export type LogicalTableName = keyof typeof TABLE_CONFIG_KEYS;

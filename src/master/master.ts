@@ -29,6 +29,9 @@ import { resourceRoutes } from './routes.js';
 import { uiSessionRoutes } from './web/ui-session.routes.js';
 import { webUiRoutes } from './web/web-ui.routes.js';
 import { BufferedTaskEventRecorder } from './statistics/task-event-recorder.js';
+import { createSchedulerLock } from '../db/leadership/scheduler-lock.js';
+import { LeaderServices, type LeaderTimings } from './leadership/leader-services.js';
+import { Leadership } from './leadership/leadership.js';
 
 export interface MasterOptions {
   config: Config;
@@ -43,12 +46,28 @@ export interface MasterOptions {
   webRoot?: string;
   /** Where the shipped job types are (default: `jobtypes/builtin` of the installation); null = none. */
   builtinJobTypesDir?: string | null;
+  scheduling?: SchedulingOptions;
+}
+
+export interface SchedulingOptions {
+  /** Start the leader election (and, when elected, the scheduler) in `listen()`. Default true. */
+  startOnListen?: boolean;
+  timings?: LeaderTimings;
+  /** Between attempts to become the scheduling leader. Default 1 s. */
+  leadershipRetryMs?: number;
+  /** Between checks that the leadership is still held. Default 1 s. */
+  leadershipHeartbeatMs?: number;
 }
 
 export interface Master {
   readonly app: MasterApp;
   readonly context: MasterContext;
   readonly authenticator: Authenticator;
+  /** The services the scheduling leader runs (scheduler, dispatcher, ...); idle unless this master leads. */
+  readonly leader: LeaderServices;
+  readonly leadership: Leadership;
+  /** Starts competing for the scheduling leadership (`listen()` does it unless told not to). */
+  startScheduling(): void;
   /** Starts listening; resolves to the base URL. */
   listen(host: string, port: number): Promise<string>;
   close(): Promise<void>;
@@ -119,13 +138,35 @@ export async function createMaster(options: MasterOptions): Promise<Master> {
     ],
   });
 
+  const scheduling = options.scheduling ?? {};
+  const lock = createSchedulerLock(config.database, config.table_prefix);
+  const leader = new LeaderServices({
+    ctx: context,
+    ...(scheduling.timings ? { timings: scheduling.timings } : {}),
+    fence: (trx) => lock.fence(trx),
+  });
+  const leadership = new Leadership({
+    lock,
+    log: log.child({ component: 'leadership' }),
+    retryMs: scheduling.leadershipRetryMs ?? 1000,
+    heartbeatMs: scheduling.leadershipHeartbeatMs ?? 1000,
+    onGain: () => leader.start(),
+    onLose: () => leader.stop(),
+  });
+
   let closed = false;
   return {
     app,
     context,
     authenticator,
+    leader,
+    leadership,
+    startScheduling() {
+      if (!closed) leadership.start();
+    },
     async listen(host, port) {
       await app.listen({ host, port });
+      if (scheduling.startOnListen ?? true) leadership.start();
       const address = app.server.address();
       const actualPort = typeof address === 'object' && address ? address.port : port;
       const url = `http://${host.includes(':') ? `[${host}]` : host}:${actualPort}`;
@@ -135,6 +176,8 @@ export async function createMaster(options: MasterOptions): Promise<Master> {
     async close() {
       if (closed) return;
       closed = true;
+      await leadership.stop();
+      await leader.close();
       await app.close();
       await taskEvents.close();
       if (ownsDatabases) await databases.close();

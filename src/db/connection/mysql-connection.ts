@@ -16,13 +16,13 @@ export interface MysqlPoolOptions {
   poolSize: number;
 }
 
-export function createMysqlDialect(spec: MysqlConnectionSpec, options: MysqlPoolOptions): Dialect {
-  const pool = mysql.createPool({
+/** Connection settings of one connection (the pool's, or a dedicated one such as the scheduler's lock). */
+export function mysqlConnectionConfig(spec: MysqlConnectionSpec): mysql.ConnectionOptions {
+  return {
     ...(spec.socketPath ? { socketPath: spec.socketPath } : { host: spec.host, port: spec.port }),
     user: spec.user,
     password: spec.password,
     database: spec.database,
-    connectionLimit: options.poolSize,
     connectTimeout: spec.connectTimeoutMs ?? 10_000,
     charset: 'utf8mb4',
     timezone: 'Z',
@@ -37,7 +37,11 @@ export function createMysqlDialect(spec: MysqlConnectionSpec, options: MysqlPool
       }
       return next();
     },
-  });
+  };
+}
+
+export function createMysqlDialect(spec: MysqlConnectionSpec, options: MysqlPoolOptions): Dialect {
+  const pool = mysql.createPool({ ...mysqlConnectionConfig(spec), connectionLimit: options.poolSize });
   return new MysqlDialect({
     pool: pool as unknown as MysqlPool,
     async onCreateConnection(connection) {

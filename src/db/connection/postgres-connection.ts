@@ -20,14 +20,14 @@ export interface PostgresPoolOptions {
   poolSize: number;
 }
 
-export function createPostgresDialect(spec: PostgresConnectionSpec, options: PostgresPoolOptions): Dialect {
-  const pool = new pg.Pool({
+/** Connection settings of one client (the pool's, or a dedicated one such as the scheduler's lock). */
+export function postgresClientConfig(spec: PostgresConnectionSpec): pg.ClientConfig {
+  return {
     host: spec.socketDirectory ?? spec.host,
     port: spec.port,
     user: spec.user,
     password: spec.password,
     database: spec.database,
-    max: options.poolSize,
     application_name: spec.applicationName ?? 'drover',
     connectionTimeoutMillis: spec.connectTimeoutMs ?? 10_000,
     ssl: sslOptions(spec),
@@ -36,14 +36,18 @@ export function createPostgresDialect(spec: PostgresConnectionSpec, options: Pos
         ((format ?? 'text') === 'text' && typeParsers.get(oid)) ||
         pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
     },
-  });
+  };
+}
+
+export function createPostgresDialect(spec: PostgresConnectionSpec, options: PostgresPoolOptions): Dialect {
+  const pool = new pg.Pool({ ...postgresClientConfig(spec), max: options.poolSize });
   // An idle client that loses its server (restart, network) emits 'error' on the pool; without a
   // listener that would crash the process. The next query gets a fresh client.
   pool.on('error', () => undefined);
   return new PostgresDialect({ pool });
 }
 
-function sslOptions(spec: PostgresConnectionSpec): pg.PoolConfig['ssl'] {
+function sslOptions(spec: PostgresConnectionSpec): pg.ClientConfig['ssl'] {
   switch (spec.sslMode) {
     case undefined:
     case 'disable':

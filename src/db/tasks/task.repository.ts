@@ -8,6 +8,7 @@ import type { Kysely, Selectable } from 'kysely';
 import { NotFoundError } from '../../core/errors.js';
 import { AgentState, WorkState, type WorkStateValue } from '../../core/enums.js';
 import type { Database, Millis, TasksTable } from '../database.js';
+import { dialectOf } from '../dialect-name.js';
 import { insertMany } from '../inserts.js';
 import {
   checkBoolean,
@@ -230,6 +231,25 @@ export async function listBatchCandidates(
     .orderBy('tasks.id')
     .execute();
   return rows.map(toTask);
+}
+
+/**
+ * Locks a task row and then its job row until the caller's transaction ends (PostgreSQL, MySQL; SQLite
+ * transactions are serialised anyway). Locking reads, so on MySQL no snapshot is taken yet: the caller's
+ * later reads see what other transactions committed before it got the locks. Returns the job id, or
+ * undefined when the task does not exist.
+ */
+export async function lockTaskAndJob(db: Kysely<Database>, taskId: number): Promise<number | undefined> {
+  if (dialectOf(db as Kysely<unknown>) === 'sqlite') return undefined;
+  const task = await db
+    .selectFrom('tasks')
+    .select('job_id')
+    .where('id', '=', taskId)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!task) return undefined;
+  await db.selectFrom('jobs').select('id').where('id', '=', task.job_id).forUpdate().execute();
+  return task.job_id;
 }
 
 /** Changes one task; NotFoundError when it does not exist. */

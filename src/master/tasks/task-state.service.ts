@@ -9,7 +9,7 @@ import type { Kysely } from 'kysely';
 import { NotFoundError } from '../../core/errors.js';
 import type { Database, Millis } from '../../db/database.js';
 import { addTaskFailedOnAgent } from '../../db/tasks/failed-task.repository.js';
-import { findTask, updateTask, type Task, type TaskFields } from '../../db/tasks/task.repository.js';
+import { findTask, lockTaskAndJob, updateTask, type Task, type TaskFields } from '../../db/tasks/task.repository.js';
 import type { ModelLimits } from '../../db/rules/model-limits.js';
 import { refreshJobState, type JobStateChange } from '../jobs/job-state.js';
 import type { TaskEventKind } from '../statistics/task-event-recorder.js';
@@ -54,6 +54,10 @@ export async function applyTaskChange(
   change: TaskChange,
   options: { now: Millis; limits: ModelLimits; task?: Task },
 ): Promise<AppliedTaskChange> {
+  // Changes to tasks of one job are serialised on the job row, so that the job state derived at the end
+  // sees the others' committed changes (two agents finishing the last two frames at once must not both
+  // see the other frame unfinished and leave the job running forever).
+  await lockTaskAndJob(db, taskId);
   const before = options.task ?? (await findTask(db, taskId));
   if (!before) throw new NotFoundError('task', taskId);
   const facts = await taskJobFacts(db, before.jobId);

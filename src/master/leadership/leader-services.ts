@@ -1,0 +1,105 @@
+/**
+ * The services only the scheduling leader runs: the scheduling engine, the dispatcher that pushes its
+ * assignments to agents, the agent monitor and the job lifecycle services. Started when this master wins
+ * the leadership, stopped when it loses it or shuts down; every master builds them, one runs them.
+ */
+import type { Kysely } from 'kysely';
+import { durationMs } from '../../core/config/duration.js';
+import type { Database } from '../../db/database.js';
+import type { MasterContext } from '../context.js';
+import { AgentClient } from '../dispatch/agent-client.js';
+import { Dispatcher } from '../dispatch/dispatcher.js';
+import { SchedulerEngine, type RoundReport } from '../scheduler/engine.js';
+
+/** Knobs tests turn down; production uses the defaults. */
+export interface LeaderTimings {
+  /** Delivery retries after the first attempt. Default 3. */
+  dispatchRetries?: number;
+  /** Delay before the first delivery retry (doubled each time, with jitter). Default 500 ms. */
+  dispatchRetryDelayMs?: number;
+  /** How long an agent that refused work gets none. Default 10 s. */
+  refusalCooldownMs?: number;
+  /** Concurrent deliveries (to different agents). Default 64. */
+  dispatchConcurrency?: number;
+}
+
+export interface LeaderServicesOptions {
+  ctx: MasterContext;
+  timings?: LeaderTimings;
+  /** The leadership fence checked in every assignment transaction. */
+  fence?: (trx: Kysely<Database>) => Promise<void>;
+  onRound?: (report: RoundReport) => void;
+}
+
+export class LeaderServices {
+  readonly engine: SchedulerEngine;
+  readonly dispatcher: Dispatcher;
+  readonly client: AgentClient;
+  private started = false;
+
+  constructor(options: LeaderServicesOptions) {
+    const { ctx, timings = {} } = options;
+    const { config } = ctx;
+    this.client = new AgentClient({
+      urlTemplate: config.agent_api_url_template,
+      userAgent: config.master_user_agent,
+      timeoutMs: durationMs(config.agent_request_timeout),
+    });
+    this.engine = new SchedulerEngine({
+      db: ctx.db,
+      events: ctx.events,
+      clock: ctx.clock,
+      log: ctx.log.child({ component: 'scheduler' }),
+      policy: {
+        preferRunning: config.queue_prefer_running_jobs,
+        sharing: config.agent_allow_sharing,
+        useTotalRam: config.use_total_ram_for_scheduling,
+      },
+      sweepIntervalMs: durationMs(config.assign_tasks_interval),
+      ...(options.fence ? { fence: options.fence } : {}),
+      onAssigned: (assignments) => void this.dispatcher.enqueue(assignments),
+      ...(options.onRound ? { onRound: options.onRound } : {}),
+    });
+    this.dispatcher = new Dispatcher(ctx, {
+      client: this.client,
+      retries: timings.dispatchRetries ?? 3,
+      retryDelayMs: timings.dispatchRetryDelayMs ?? 500,
+      concurrency: timings.dispatchConcurrency ?? 64,
+      refusalCooldownMs: timings.refusalCooldownMs ?? 10_000,
+      coolDown: (agentId, until) => this.engine.coolDown(agentId, until),
+    });
+  }
+
+  get running(): boolean {
+    return this.started;
+  }
+
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    this.engine.start();
+  }
+
+  async stop(): Promise<void> {
+    if (!this.started) return;
+    this.started = false;
+    await this.engine.stop();
+    await this.dispatcher.stop();
+  }
+
+  /** Resolves when the engine has no round to run and the dispatcher nothing to deliver. */
+  async whenIdle(): Promise<void> {
+    for (;;) {
+      await this.engine.whenIdle();
+      await this.dispatcher.whenIdle();
+      // Events are delivered on later ticks: give them the chance to start new work.
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      if (this.engine.idle && this.dispatcher.idle) return;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.stop();
+    await this.client.close();
+  }
+}

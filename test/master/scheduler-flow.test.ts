@@ -1,0 +1,242 @@
+/**
+ * The scheduler end to end on every database, with real HTTP agents (test/support/fake-agent.ts) that
+ * answer /assign as spec §5 says: submit → assign → report → done, retries with the blacklist,
+ * dependencies, pause, refusals and unreachable agents.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { AgentState, WorkState } from '../../src/core/enums.js';
+import { getAgent } from '../../src/db/agents/agent.repository.js';
+import { setJobParents } from '../../src/db/jobs/job-associations.repository.js';
+import { getJob, updateJob } from '../../src/db/jobs/job.repository.js';
+import { listTaskIdsFailedOnAgent } from '../../src/db/tasks/failed-task.repository.js';
+import { listTasks } from '../../src/db/tasks/task.repository.js';
+import { createLogger } from '../../src/core/logging.js';
+import { LeaderServices } from '../../src/master/leadership/leader-services.js';
+import { startFakeAgent, type FakeAgent } from '../support/fake-agent.js';
+import { changeJob, registerFakeAgent, submitJob, until, work } from '../support/farm-actions.js';
+import { forEachDialectMaster } from '../support/master.js';
+
+const { RUNNING, DONE, FAILED, PAUSED } = WorkState.values;
+
+forEachDialectMaster((dialect, farm) => {
+  let leader: LeaderServices;
+  let agents: FakeAgent[] = [];
+  const ctx = () => farm().master.context;
+
+  beforeEach(async () => {
+    // Each test starts from an idle farm: agents from earlier tests are offline.
+    await ctx().db.updateTable('agents').set({ state: AgentState.values.OFFLINE }).execute();
+    await ctx().db.updateTable('jobs').set({ hidden: true }).execute();
+    leader = new LeaderServices({
+      ctx: process.env.DROVER_TEST_LOG
+        ? { ...ctx(), log: createLogger({ level: 'debug', pretty: false }) }
+        : ctx(),
+      timings: { dispatchRetries: 2, dispatchRetryDelayMs: 20, refusalCooldownMs: 200 },
+    });
+    leader.start();
+  });
+
+  afterEach(async () => {
+    await leader.close();
+    await Promise.all(agents.map((a) => a.close()));
+    agents = [];
+  });
+
+  async function agent(
+    options: Parameters<typeof startFakeAgent>[0] = {},
+    row: Parameters<typeof registerFakeAgent>[2] = {},
+  ) {
+    const fake = await startFakeAgent(options);
+    agents.push(fake);
+    await registerFakeAgent(ctx(), fake, row);
+    return fake;
+  }
+
+  describe('scheduling', () => {
+    it(`runs a job to DONE: each task assigned once, delivered, reported (${dialect})`, async () => {
+      const workers = [
+        await agent({
+          onAssignment: (a, self) =>
+            void work(
+              ctx(),
+              a.tasks.map((t) => t.id),
+            ).then(() => a.tasks.forEach((t) => self.finish(t.id))),
+        }),
+        await agent({
+          onAssignment: (a, self) =>
+            void work(
+              ctx(),
+              a.tasks.map((t) => t.id),
+            ).then(() => a.tasks.forEach((t) => self.finish(t.id))),
+        }),
+      ];
+      const { job } = await submitJob(ctx(), { frames: 8 });
+      await until(async () => (await getJob(ctx().db, job.id)).state === DONE, 15_000, 'the job to finish');
+      await leader.whenIdle();
+      const tasks = await listTasks(ctx().db, { jobId: job.id });
+      expect(tasks.map((t) => [t.state, t.attempts, t.sentToAgent])).toEqual(
+        tasks.map(() => [DONE, 1, true]),
+      );
+      const delivered = workers.flatMap((w) => w.received.flatMap((a) => a.tasks.map((t) => t.id)));
+      expect(delivered.sort((a, b) => a - b)).toEqual(tasks.map((t) => t.id));
+      expect(workers.every((w) => w.received.length > 0)).toBe(true);
+      const message = workers[0]!.received[0]!;
+      expect(message.job).toMatchObject({ id: job.id, title: job.title, by: 1, batch: 1 });
+      expect(message.tasks[0]).toMatchObject({ attempt: 1, tile: null });
+    });
+
+    it('sends a batch of contiguous frames', async () => {
+      const worker = await agent();
+      const { job, tasks } = await submitJob(ctx(), { frames: 5, batch: 3 });
+      await until(() => worker.received.length === 1);
+      expect(worker.received[0]!.tasks.map((t) => t.frame)).toEqual([1, 2, 3]);
+      await leader.whenIdle();
+      const held = await listTasks(ctx().db, { jobId: job.id, agentId: worker.id });
+      expect(held.map((t) => t.id)).toEqual(tasks.slice(0, 3).map((t) => t.id));
+      expect((await getJob(ctx().db, job.id)).state).toBe(RUNNING);
+    });
+
+    it('requeues a failed task and never gives it back to the agent it failed on', async () => {
+      const failing = await agent({
+        onAssignment: (a) =>
+          void work(
+            ctx(),
+            a.tasks.map((t) => t.id),
+            FAILED,
+          ),
+      });
+      const { job, tasks } = await submitJob(ctx(), { frames: 1, requeue: 3 });
+      await until(async () => (await listTaskIdsFailedOnAgent(ctx().db, failing.id)).includes(tasks[0]!.id));
+      await leader.whenIdle();
+      expect(failing.received).toHaveLength(1);
+      const healthy = await agent({
+        onAssignment: (a) =>
+          void work(
+            ctx(),
+            a.tasks.map((t) => t.id),
+          ),
+      });
+      await until(
+        async () => (await getJob(ctx().db, job.id)).state === DONE,
+        10_000,
+        'the retry on another agent',
+      );
+      expect(healthy.received.map((a) => a.tasks[0]!.attempt)).toEqual([2]);
+      expect(failing.received).toHaveLength(1);
+      const [task] = await listTasks(ctx().db, { jobId: job.id });
+      expect(task).toMatchObject({ state: DONE, failures: 1, attempts: 2 });
+    });
+
+    it('gives up after `requeue` failures', async () => {
+      const names: string[] = [];
+      for (let i = 0; i < 3; i++) {
+        const a = await agent({
+          onAssignment: (x) =>
+            void work(
+              ctx(),
+              x.tasks.map((t) => t.id),
+              FAILED,
+            ),
+        });
+        names.push(a.id);
+      }
+      const { job } = await submitJob(ctx(), { frames: 1, requeue: 1 });
+      await until(async () => (await getJob(ctx().db, job.id)).state === FAILED, 10_000, 'the job to fail');
+      const [task] = await listTasks(ctx().db, { jobId: job.id });
+      expect(task).toMatchObject({ state: FAILED, failures: 2, attempts: 2 });
+    });
+
+    it('starts a child job only when its parent is done', async () => {
+      const worker = await agent();
+      const parent = await submitJob(ctx(), { frames: 1, priority: 0 });
+      const child = await submitJob(ctx(), { frames: 1, priority: 100 });
+      await setJobParents(ctx().db, child.job.id, [parent.job.id]);
+      ctx().events.emit({ type: 'job.changed', jobId: child.job.id });
+      await until(() => worker.received.length === 1);
+      expect(worker.received[0]!.job.id).toBe(parent.job.id);
+      await work(ctx(), [parent.tasks[0]!.id]);
+      worker.finish(parent.tasks[0]!.id);
+      await until(() => worker.received.length === 2, 5000, 'the child to start');
+      expect(worker.received[1]!.job.id).toBe(child.job.id);
+    });
+
+    it('does not schedule a paused job, and resumes it when unpaused', async () => {
+      const worker = await agent();
+      const { job } = await submitJob(ctx(), { frames: 2, state: PAUSED });
+      await leader.whenIdle();
+      expect(worker.received).toHaveLength(0);
+      await changeJob(ctx(), job.id, (trx) => updateJob(trx, job.id, { state: null }));
+      await until(() => worker.received.length === 1, 5000, 'the unpaused job to be assigned');
+    });
+  });
+
+  describe('delivery', () => {
+    it('takes tasks back (attempt undone) when the agent refuses with 400, and sends them elsewhere', async () => {
+      const small = await agent({ ram: 100 });
+      const { tasks } = await submitJob(ctx(), { frames: 1, ram: 1000 });
+      await until(() => small.calls.some((c) => c.startsWith('POST /api/v1/assign 400')));
+      await leader.whenIdle();
+      const [task] = await listTasks(ctx().db, { jobId: tasks[0]!.jobId });
+      expect(task).toMatchObject({ agentId: null, attempts: 0 });
+      // The agent's own RAM figure is stored, so it is not offered the job again.
+      expect((await getAgent(ctx().db, small.id)).freeRam).toBe(100);
+      const big = await agent({ ram: 4000 });
+      await until(() => big.received.length === 1);
+      expect(small.calls.filter((c) => c.startsWith('POST /api/v1/assign'))).toHaveLength(1);
+    });
+
+    it('takes back only the rejected tasks of a 409', async () => {
+      const worker = await agent({
+        override: (body) => {
+          const ids = (body as { tasks: { id: number }[] }).tasks.map((t) => t.id);
+          return {
+            status: 409,
+            body: { error: 'Partial overlap of tasks', rejected_task_ids: ids.slice(1) },
+          };
+        },
+      });
+      const { tasks } = await submitJob(ctx(), { frames: 3, batch: 3 });
+      await until(() => worker.calls.some((c) => c.endsWith(' 409')));
+      worker.setOverride(() => ({ status: 409, body: { rejected_task_ids: [] } }));
+      await leader.whenIdle();
+      const after = await listTasks(ctx().db, { jobId: tasks[0]!.jobId });
+      expect(after[0]).toMatchObject({ agentId: worker.id, sentToAgent: true, attempts: 1 });
+      expect(after.slice(1).every((t) => t.agentId === null && t.attempts === 0)).toBe(true);
+    });
+
+    it('retries an agent that answers 503, then loses it and requeues its work', async () => {
+      const busy = await agent({ override: () => ({ status: 503, body: { error: 'busy' } }) });
+      const { tasks } = await submitJob(ctx(), { frames: 1 });
+      await until(
+        async () => (await getAgent(ctx().db, busy.id)).state === AgentState.values.OFFLINE,
+        10_000,
+        'the agent to go offline',
+      );
+      expect(busy.calls.filter((c) => c.startsWith('POST /api/v1/assign 503'))).toHaveLength(3);
+      await leader.whenIdle();
+      const [task] = await listTasks(ctx().db, { jobId: tasks[0]!.jobId });
+      expect(task).toMatchObject({ agentId: null, attempts: 0, sentToAgent: false });
+      const other = await agent();
+      await until(() => other.received.length === 1);
+      expect(other.received[0]!.tasks[0]!.attempt).toBe(1);
+    });
+
+    it("loses an agent that does not accept the master's secret", async () => {
+      const fake = await startFakeAgent();
+      agents.push(fake);
+      await registerFakeAgent(ctx(), fake, { apiSecret: 'not-the-secret' });
+      await submitJob(ctx(), { frames: 1 });
+      await until(async () => (await getAgent(ctx().db, fake.id)).state === AgentState.values.OFFLINE);
+      expect(fake.calls).toEqual(['POST /api/v1/assign 401']);
+    });
+
+    it('never pushes to a passive agent', async () => {
+      const passive = await agent({}, { useAddress: 'passive' });
+      const { tasks } = await submitJob(ctx(), { frames: 1 });
+      await leader.whenIdle();
+      expect(passive.calls).toEqual([]);
+      const [task] = await listTasks(ctx().db, { jobId: tasks[0]!.jobId });
+      expect(task).toMatchObject({ agentId: passive.id, sentToAgent: false });
+    });
+  });
+});
