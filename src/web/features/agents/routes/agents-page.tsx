@@ -225,6 +225,23 @@ export function AgentsPage() {
             }
             style={{ width: 160 }}
           />
+          <input
+            className="input"
+            placeholder="Versions"
+            aria-label="Filter by agent version, separated by spaces"
+            defaultValue={params.getAll('v').join(' ')}
+            onKeyDown={(e) => {
+              if (e.key === 'Enter')
+                update(
+                  { v: e.currentTarget.value.split(/\s+/).filter(Boolean), page: null },
+                  { replace: true },
+                );
+            }}
+            onBlur={(e) =>
+              update({ v: e.currentTarget.value.split(/\s+/).filter(Boolean), page: null }, { replace: true })
+            }
+            style={{ width: 120 }}
+          />
           {filtering && (
             <button
               type="button"

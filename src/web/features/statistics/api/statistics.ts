@@ -23,3 +23,9 @@ export const taskEventsQuery = (query: TaskEventsParams) =>
     placeholderData: keepPreviousData,
     refetchInterval: 60_000,
   });
+
+export const queuesQuery = queryOptions({
+  queryKey: ['queues', 'choices'],
+  queryFn: ({ signal }) => api.get('/api/v1/jobqueues/', { signal }),
+  staleTime: 60_000,
+});

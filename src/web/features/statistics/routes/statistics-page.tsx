@@ -10,7 +10,7 @@ import { PageHeader } from '../../../components/page-header';
 import { Plot, type PlotSeries } from '../../../components/plot';
 import { viewerZone } from '../../../lib/format';
 import { useSearchParams } from '../../../lib/search-params';
-import { agentCountsQuery, taskEventsQuery } from '../api/statistics';
+import { agentCountsQuery, queuesQuery, taskEventsQuery } from '../api/statistics';
 
 const RANGES = [
   { days: 1, label: 'Last 24 hours', resolution: 15, agentResolution: 60 },
@@ -32,6 +32,10 @@ export function StatisticsPage() {
   const range = RANGES.find((r) => r.days === days) ?? RANGES[1];
   const resolution = Number(params.get('res')) || range.resolution;
   const noQueue = params.get('no_queue') === '1';
+  const queueIds = params
+    .getAll('queue')
+    .map(Number)
+    .filter((n) => Number.isInteger(n) && n > 0);
 
   return (
     <>
@@ -82,7 +86,10 @@ export function StatisticsPage() {
           days={range.days}
           resolution={resolution}
           noQueue={noQueue}
-          onNoQueue={(v) => update({ no_queue: v ? '1' : null }, { replace: true })}
+          queueIds={queueIds}
+          onSelection={(ids, none) =>
+            update({ queue: ids.map(String), no_queue: none ? '1' : null }, { replace: true })
+          }
         />
       </div>
     </>
@@ -142,20 +149,33 @@ function TaskEventsCard({
   days,
   resolution,
   noQueue,
-  onNoQueue,
+  queueIds,
+  onSelection,
 }: {
   days: number;
   resolution: number;
   noQueue: boolean;
-  onNoQueue(v: boolean): void;
+  queueIds: readonly number[];
+  onSelection(queueIds: number[], noQueue: boolean): void;
 }) {
+  const queues = useQuery(queuesQuery);
+  const filtered = noQueue || queueIds.length > 0;
   const events = useQuery(
     taskEventsQuery({
       days_back: days,
       minutes_resolution: resolution,
-      ...(noQueue ? { no_queue: true } : {}),
+      ...(queueIds.length ? { queue: [...queueIds] } : {}),
+      ...(filtered ? { no_queue: noQueue } : {}),
     }),
   );
+  const choice =
+    noQueue && queueIds.length === 0
+      ? 'none'
+      : queueIds.length === 1
+        ? String(queueIds[0])
+        : queueIds.length
+          ? 'several'
+          : '';
   const plots = useMemo(() => {
     const buckets = events.data?.buckets ?? [];
     const times = buckets.map((b) => Date.parse(b.time_start) / 1000);
@@ -180,10 +200,29 @@ function TaskEventsCard({
     <section className="card" aria-labelledby="task-events-title">
       <div className="card-header">
         <h2 id="task-events-title">Task events</h2>
-        <label className="checkbox">
-          <input type="checkbox" checked={noQueue} onChange={(e) => onNoQueue(e.target.checked)} />
-          Only jobs without a queue
-        </label>
+        <select
+          className="select"
+          aria-label="Queue"
+          value={choice}
+          onChange={(e) => {
+            const v = e.target.value;
+            if (v === '') onSelection([], false);
+            else if (v === 'none') onSelection([], true);
+            else if (v !== 'several') onSelection([Number(v)], false);
+          }}
+        >
+          <option value="">All queues</option>
+          <option value="none">Jobs without a queue</option>
+          {choice === 'several' && <option value="several">Several queues</option>}
+          {queues.data
+            ?.slice()
+            .sort((a, b) => a.fullpath.localeCompare(b.fullpath))
+            .map((q) => (
+              <option key={q.id} value={q.id}>
+                {q.fullpath}
+              </option>
+            ))}
+        </select>
       </div>
       <div className="card-body">
         {events.isPending ? (
