@@ -38,7 +38,21 @@ import { BulkJobActions } from '../components/bulk-job-actions';
 import { useDebouncedValue } from '../../../lib/use-debounced-value';
 
 type SortKey = NonNullable<JobListQuery['order_by']>;
-const SORT_KEYS: readonly SortKey[] = ['id', 'title', 'state', 'time_submitted', 'priority', 'weight'];
+const SORT_KEYS: readonly SortKey[] = [
+  'id',
+  'title',
+  'state',
+  'time_submitted',
+  'time_started',
+  'time_finished',
+  'priority',
+  'weight',
+  'user',
+  'jobtype',
+  'jobqueue',
+];
+/** Select values for "no owner" / "no queue" (names cannot be empty, so these never clash). */
+const NONE = '-';
 
 export function JobsPage() {
   const session = useSession();
@@ -65,15 +79,30 @@ export function JobsPage() {
   const perPage = Number(params.get('per_page')) || 100;
   const hidden = params.get('hidden');
 
+  const userParam = params.get('user');
+  const queueParam = params.get('queue');
+  const tagsParam = params.get('tags') ?? '';
+  const priorityParam = params.get('priority') ?? '';
+  const blockedParam = params.get('blocked');
   const filters: JobFilters = useMemo(
     () => ({
       ...(title ? { title } : {}),
-      ...(params.get('user') ? { user: params.get('user')! } : {}),
+      ...(userParam === NONE ? { no_user: true } : userParam ? { user: userParam } : {}),
       ...(params.get('jobtype') ? { jobtype: params.get('jobtype')! } : {}),
-      ...(params.get('queue') ? { jobqueue: params.get('queue')! } : {}),
+      ...(queueParam === NONE ? { no_queue: true } : queueParam ? { jobqueue: queueParam } : {}),
       ...(hidden === 'all' ? {} : { hidden: hidden === 'only' }),
+      ...(tagsParam.trim() ? { tag: tagsParam.split(/\s+/).filter(Boolean) } : {}),
+      ...(priorityParam.trim()
+        ? {
+            priority: priorityParam
+              .split(/[\s,]+/)
+              .filter((p) => /^-?\d+$/.test(p))
+              .map(Number),
+          }
+        : {}),
+      ...(blockedParam === 'yes' ? { blocked: true } : blockedParam === 'no' ? { blocked: false } : {}),
     }),
-    [title, params, hidden],
+    [title, userParam, queueParam, params, hidden, tagsParam, priorityParam, blockedParam],
   );
   const query: JobListQuery = {
     ...filters,
@@ -139,10 +168,17 @@ export function JobsPage() {
         />
       ),
     },
-    { key: 'jobtype', header: 'Job type', className: 'hide-lg', render: (j) => j.jobtype },
+    {
+      key: 'jobtype',
+      header: 'Job type',
+      sortKey: 'jobtype',
+      className: 'hide-lg',
+      render: (j) => j.jobtype,
+    },
     {
       key: 'queue',
       header: 'Queue',
+      sortKey: 'jobqueue',
       className: 'hide-md',
       render: (j) => j.jobqueue ?? <span className="faint">—</span>,
     },
@@ -162,7 +198,12 @@ export function JobsPage() {
       className: 'num hide-lg',
       render: (j) => j.weight,
     },
-    { key: 'user', header: 'User', render: (j) => j.user ?? <span className="faint">—</span> },
+    {
+      key: 'user',
+      header: 'User',
+      sortKey: 'user',
+      render: (j) => j.user ?? <span className="faint">—</span>,
+    },
     {
       key: 'submitted',
       header: 'Submitted',
@@ -210,6 +251,7 @@ export function JobsPage() {
             onChange={(e) => setFilter('user', e.target.value || null)}
           >
             <option value="">All users</option>
+            <option value={NONE}>No owner</option>
             {users.data?.map((u) => (
               <option key={u.id} value={u.username}>
                 {u.username}
@@ -236,6 +278,7 @@ export function JobsPage() {
             onChange={(e) => setFilter('queue', e.target.value || null)}
           >
             <option value="">All queues</option>
+            <option value={NONE}>No queue</option>
             {queues.data
               ?.slice()
               .sort((a, b) => a.fullpath.localeCompare(b.fullpath))
@@ -254,6 +297,36 @@ export function JobsPage() {
             <option value="">Without hidden jobs</option>
             <option value="all">With hidden jobs</option>
             <option value="only">Only hidden jobs</option>
+          </select>
+          <input
+            className="input"
+            style={{ width: 130 }}
+            placeholder="Tags (all)"
+            aria-label="Filter by tags, separated by spaces (jobs having all of them)"
+            defaultValue={tagsParam}
+            onKeyDown={(e) => e.key === 'Enter' && setFilter('tags', e.currentTarget.value.trim() || null)}
+            onBlur={(e) => setFilter('tags', e.currentTarget.value.trim() || null)}
+          />
+          <input
+            className="input"
+            style={{ width: 110 }}
+            placeholder="Priorities"
+            aria-label="Filter by priorities, separated by spaces"
+            defaultValue={priorityParam}
+            onKeyDown={(e) =>
+              e.key === 'Enter' && setFilter('priority', e.currentTarget.value.trim() || null)
+            }
+            onBlur={(e) => setFilter('priority', e.currentTarget.value.trim() || null)}
+          />
+          <select
+            className="select"
+            aria-label="Blocked jobs"
+            value={blockedParam ?? ''}
+            onChange={(e) => setFilter('blocked', e.target.value || null)}
+          >
+            <option value="">Blocked or not</option>
+            <option value="yes">Blocked by a parent</option>
+            <option value="no">Not blocked</option>
           </select>
           {filtering && (
             <button
