@@ -251,6 +251,7 @@ function postgresViolation(err: Error): Violation | undefined {
     case '22003':
       return { kind: 'out-of-range', ...base, columns: e.column ? [e.column] : undefined };
     case '22P02':
+    case '22021':
     case '22007':
     case '22008':
       return { kind: 'invalid-value', ...base, columns: e.column ? [e.column] : undefined };

@@ -12,6 +12,7 @@ import { initialMigration } from './migrations/0001-initial.js';
 import { rolesMigration } from './migrations/0002-roles.js';
 import { jobListingIndexesMigration } from './migrations/0003-job-listing-indexes.js';
 import { schedulerMigration } from './migrations/0003-scheduler.js';
+import { agentLinkIndexesMigration } from './migrations/0004-agent-link-indexes.js';
 import type { MigrationContext } from './migrations/migration-context.js';
 import { statisticsInitialMigration } from './migrations/statistics-0001-initial.js';
 
@@ -23,6 +24,7 @@ const MIGRATIONS: Readonly<Record<DatabaseRole, MigrationSet>> = {
     '0002-roles': rolesMigration,
     '0003-job-listing-indexes': jobListingIndexesMigration,
     '0003-scheduler': schedulerMigration,
+    '0004-agent-link-indexes': agentLinkIndexesMigration,
   },
   statistics: {
     '0001-initial': statisticsInitialMigration,

@@ -59,6 +59,12 @@ forEachDialectMaster((_dialect, farm) => {
       expect((await post({ tag: '' })).statusCode).toBe(400);
       expect((await post({ tag: ' ' })).statusCode).toBe(400);
       expect((await post({ tag: 'x'.repeat(65) })).json().error).toMatch(/at most 64/);
+      expect((await post({ tag: 'x\u0000' })).json().error).toMatch(/NUL/);
+      expect((await post({ tag: '\ud800' })).json().error).toMatch(/lone surrogate/);
+      expect((await f.inject({ url: '/api/v1/tags/x%00' })).statusCode).toBe(404);
+      expect((await f.inject({ method: 'PUT', url: '/api/v1/tags/x%00', payload: {} })).statusCode).toBe(400);
+      expect((await f.inject({ url: '/api/v1/tags/99999999999' })).statusCode).toBe(404);
+      expect((await f.inject({ method: 'DELETE', url: '/api/v1/tags/99999999999' })).statusCode).toBe(204);
       expect((await post({ tag: 'a', agents: [] })).json().error).toBe('unknown key "agents"');
       expect((await post({ tag: unique('t') }, 'artist')).statusCode).toBe(403);
       expect((await post({ tag: unique('t') }, 'agent')).statusCode).toBe(403);

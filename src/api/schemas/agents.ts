@@ -8,16 +8,15 @@ import Type, { type Static } from 'typebox';
 import { AgentState, OperatingSystem, UseAgentAddress } from '../../core/enums.js';
 import { Nullable, NullableTimestamp } from './common.js';
 
-function enumInput(names: readonly string[], description: string) {
-  return Type.Union([Type.Union(names.map((name) => Type.Literal(name))), Type.Integer()], { description });
+function enumInput<const N extends readonly string[]>(names: N) {
+  return Type.Union([Type.Enum(names), Type.Integer()], {
+    description: `one of ${names.join(', ')} (or the integer value)`,
+  });
 }
 
-export const AgentStateInput = enumInput(AgentState.names, `one of ${AgentState.names.join(', ')}`);
-export const OperatingSystemInput = enumInput(
-  OperatingSystem.names,
-  `one of ${OperatingSystem.names.join(', ')}`,
-);
-export const UseAddressInput = enumInput(UseAgentAddress.names, `one of ${UseAgentAddress.names.join(', ')}`);
+export const AgentStateInput = enumInput(AgentState.names);
+export const OperatingSystemInput = enumInput(OperatingSystem.names);
+export const UseAddressInput = enumInput(UseAgentAddress.names);
 
 export const AgentId = Type.String({
   pattern: '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$',
@@ -180,27 +179,33 @@ export const AGENT_ORDER_COLUMNS = [
 ] as const;
 export type AgentOrderColumn = (typeof AGENT_ORDER_COLUMNS)[number];
 
+const QueryInt = Type.Integer({ minimum: -2147483648, maximum: 2147483647 });
+
 export const AgentIndexQuery = Type.Object({
-  min_ram: Type.Optional(Type.Integer()),
-  max_ram: Type.Optional(Type.Integer()),
-  min_cpus: Type.Optional(Type.Integer()),
-  max_cpus: Type.Optional(Type.Integer()),
+  min_ram: Type.Optional(QueryInt),
+  max_ram: Type.Optional(QueryInt),
+  min_cpus: Type.Optional(QueryInt),
+  max_cpus: Type.Optional(QueryInt),
   hostname: Type.Optional(Type.String({ description: 'exact host name' })),
   remote_ip: Type.Optional(Type.String({ description: 'exact IPv4 address' })),
-  port: Type.Optional(Type.Integer()),
+  port: Type.Optional(QueryInt),
   // Drover's additions for the web UI and the CLI.
   state: Type.Optional(
-    Type.Array(Type.Union(AgentState.names.map((name) => Type.Literal(name))), {
+    Type.Array(Type.Enum(AgentState.names), {
       description: 'repeatable: agents in any of these states',
     }),
   ),
   tag: Type.Optional(Type.Array(Type.String(), { description: 'repeatable: agents with any of these tags' })),
   version: Type.Optional(Type.Array(Type.String(), { description: 'repeatable: agent versions' })),
   search: Type.Optional(Type.String({ description: 'host name substring (case-insensitive)' })),
-  order_by: Type.Optional(Type.Union(AGENT_ORDER_COLUMNS.map((name) => Type.Literal(name)))),
+  order_by: Type.Optional(Type.Enum(AGENT_ORDER_COLUMNS)),
   order_dir: Type.Optional(Type.Union([Type.Literal('asc'), Type.Literal('desc')])),
   page: Type.Optional(
-    Type.Integer({ minimum: 1, description: 'with per_page: answer a page (see AgentPage)' }),
+    Type.Integer({
+      minimum: 1,
+      maximum: 1_000_000,
+      description: 'with per_page: answer a page (see AgentPage)',
+    }),
   ),
   per_page: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
 });
@@ -275,9 +280,6 @@ export type AgentTaskView = Static<typeof AgentTaskView>;
 /** `POST /agents/<id>/tasks/`: the task now assigned, with its job and agent. */
 export const AssignedTaskView = Type.Object({ ...AgentTaskView.properties, agent: AgentSummary });
 export type AssignedTaskView = Static<typeof AssignedTaskView>;
-
-/** `{column: SQL type}`, as PyFarm's schema endpoints answer. */
-export const ColumnTypes = Type.Record(Type.String(), Type.String());
 
 /** `\d+(\.\d+(\.\d+)?)?` with an optional pre-release suffix, as PyFarm accepted. */
 export const AGENT_UPDATE_VERSION = /^\d+(\.\d+(\.\d+)?)?(-pre\d?|-dev\d?|-rc?\d?|-alpha\d?|-beta\d?)?$/;

@@ -34,7 +34,7 @@ export type CreatePathMapBody = Static<typeof CreatePathMapBody>;
 export const UpdatePathMapBody = Type.Partial(CreatePathMapBody, { additionalProperties: false });
 export type UpdatePathMapBody = Static<typeof UpdatePathMapBody>;
 
-export const PathMapParams = Type.Object({ pathmap_id: Type.Integer({ minimum: 1 }) });
+export const PathMapParams = Type.Object({ pathmap_id: Type.Integer({ minimum: 1, maximum: 2147483647 }) });
 
 export const PathMapIndexQuery = Type.Object({
   for_agent: Type.Optional(

@@ -69,7 +69,7 @@ export function checkString(
 ): string {
   if (typeof value !== 'string') throw invalid(field, value, 'must be a string');
   if (nonEmpty && value.trim() === '') throw invalid(field, value, 'must not be empty');
-  if (value.includes('\0')) throw invalid(field, value, 'must not contain NUL characters');
+  checkCharacters(field, value);
   const length = [...value].length;
   if (length > maxLength)
     throw invalid(field, value, `must be at most ${maxLength} characters (is ${length})`);
@@ -90,9 +90,19 @@ export const MAX_LONG_TEXT_BYTES = 8 * 1024 * 1024;
  */
 export function checkText(field: string, value: unknown, { long = false }: { long?: boolean } = {}): string {
   if (typeof value !== 'string') throw invalid(field, value, 'must be a string');
-  if (value.includes('\0')) throw invalid(field, value, 'must not contain NUL characters');
+  checkCharacters(field, value);
   checkBytes(field, value, long ? MAX_LONG_TEXT_BYTES : MAX_TEXT_BYTES);
   return value;
+}
+
+// A UTF-16 surrogate without its partner (JSON allows "\ud800"): no database can store it as text, and
+// SQLite and MariaDB would silently turn it into U+FFFD, so a stored name would not match its lookup.
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** NUL (PostgreSQL cannot store it in text) and lone surrogates are refused. */
+function checkCharacters(field: string, value: string): void {
+  if (value.includes('\0')) throw invalid(field, value, 'must not contain NUL characters');
+  if (LONE_SURROGATE.test(value)) throw invalid(field, value, 'must be valid Unicode (a lone surrogate)');
 }
 
 function checkBytes(field: string, value: string, maxBytes: number): void {

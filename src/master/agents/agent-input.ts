@@ -6,7 +6,7 @@
 import type { Kysely } from 'kysely';
 import type { UpdateAgentBody } from '../../api/schemas/agents.js';
 import { ForbiddenError, ValidationError } from '../../core/errors.js';
-import { AgentState, type AgentStateValue } from '../../core/enums.js';
+import { AgentState, OperatingSystem, UseAgentAddress, type AgentStateValue } from '../../core/enums.js';
 import {
   listAgentDisks,
   listAgentGpus,
@@ -18,7 +18,8 @@ import {
 } from '../../db/agents/agent-associations.repository.js';
 import type { AgentPatch } from '../../db/agents/agent.repository.js';
 import type { Database } from '../../db/database.js';
-import { checkMacAddress } from '../../db/rules/agent-rules.js';
+import { checkMacAddress, checkRemoteIp } from '../../db/rules/agent-rules.js';
+import type { ModelLimits } from '../../db/rules/model-limits.js';
 import { assertMaySet, type AgentCaller } from './agent-caller.js';
 
 type Field = keyof UpdateAgentBody;
@@ -73,8 +74,11 @@ export function agentPatchOf(input: UpdateAgentBody): AgentPatch {
   if (input.free_ram !== undefined) patch.freeRam = input.free_ram;
   if (input.cpus !== undefined) patch.cpus = input.cpus;
   if (input.remote_ip !== undefined) patch.remoteIp = input.remote_ip;
-  if (input.use_address !== undefined) patch.useAddress = input.use_address as never;
-  if (input.os_class !== undefined) patch.osClass = input.os_class as never;
+  if (input.use_address !== undefined)
+    patch.useAddress = UseAgentAddress.parse(input.use_address, 'use_address');
+  if (input.os_class !== undefined) {
+    patch.osClass = input.os_class === null ? null : OperatingSystem.parse(input.os_class, 'os_class');
+  }
   if (input.os_fullname !== undefined) patch.osFullname = input.os_fullname;
   if (input.cpu_name !== undefined) patch.cpuName = input.cpu_name;
   if (input.time_offset !== undefined) patch.timeOffset = input.time_offset;
@@ -129,32 +133,55 @@ function sameDisks(a: readonly AgentDisk[], b: readonly AgentDisk[]): boolean {
   return key(a) === key(b);
 }
 
-/**
- * Writes the inventory the body carries. `fresh` says the agent was just created and has none yet, which
- * saves the reads.
- */
+/** Replaces the inventory the body carries where it differs from the stored one. */
 export async function syncInventory(
   trx: Kysely<Database>,
   agentId: string,
   input: Pick<UpdateAgentBody, 'mac_addresses' | 'gpus' | 'disks'>,
-  fresh: boolean,
 ): Promise<void> {
   if (input.mac_addresses !== undefined) {
     const macs = normalizeMacAddresses(input.mac_addresses);
-    if (fresh ? macs.length > 0 : !sameStrings(macs, await listAgentMacAddresses(trx, agentId))) {
+    if (!sameStrings(macs, await listAgentMacAddresses(trx, agentId))) {
       await setAgentMacAddresses(trx, agentId, macs);
     }
   }
-  if (input.gpus !== undefined) {
-    const gpus = input.gpus;
-    if (fresh ? gpus.length > 0 : !sameStrings(gpus, await listAgentGpus(trx, agentId))) {
-      await setAgentGpus(trx, agentId, gpus);
+  if (input.gpus !== undefined && !sameStrings(input.gpus, await listAgentGpus(trx, agentId))) {
+    await setAgentGpus(trx, agentId, input.gpus);
+  }
+  if (input.disks !== undefined && !sameDisks(input.disks, await listAgentDisks(trx, agentId))) {
+    await setAgentDisks(trx, agentId, input.disks);
+  }
+}
+
+/**
+ * The agent's address when the body names none: the request's source. IPv4-mapped IPv6 is unwrapped and
+ * `::1` is loopback; other IPv6 sources cannot be stored (agents are reached over IPv4), which is fine
+ * only for agents reached by host name or never reached (passive).
+ */
+export function remoteIpFromConnection(
+  address: string,
+  useAddress: UpdateAgentBody['use_address'],
+  limits: ModelLimits,
+): string | null {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  const ipv4 = mapped ? mapped[1]! : address === '::1' ? '127.0.0.1' : address;
+  if (/^\d+\.\d+\.\d+\.\d+$/.test(ipv4)) {
+    try {
+      return checkRemoteIp(ipv4, limits);
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      throw new ValidationError(
+        `remote_ip: the agent connects from ${ipv4}, which ${err.message.replace(/^remote_ip: /, '').replace(/ \(got .*\)$/, '')}; ` +
+          'send remote_ip' +
+          (ipv4.startsWith('127.') ? ' or start the master with --allow-agent-loopback-addresses' : ''),
+        { field: 'remote_ip', value: ipv4 },
+      );
     }
   }
-  if (input.disks !== undefined) {
-    const disks = input.disks;
-    if (fresh ? disks.length > 0 : !sameDisks(disks, await listAgentDisks(trx, agentId))) {
-      await setAgentDisks(trx, agentId, disks);
-    }
-  }
+  const use = useAddress === undefined ? undefined : UseAgentAddress.find(useAddress);
+  if (use === UseAgentAddress.values.HOSTNAME || use === UseAgentAddress.values.PASSIVE) return null;
+  throw new ValidationError(
+    `remote_ip: the agent connects over IPv6 (${address}); send remote_ip (IPv4) or use_address "hostname"`,
+    { field: 'remote_ip', value: address },
+  );
 }

@@ -10,12 +10,9 @@
 import type { Kysely } from 'kysely';
 import type { RegisterAgentBody, UpdateAgentBody } from '../../api/schemas/agents.js';
 import { ValidationError } from '../../core/errors.js';
-import { AgentState, UseAgentAddress, type AgentStateValue } from '../../core/enums.js';
-import {
-  listAgentTags,
-  setAgentSoftwareVersions,
-  setAgentTags,
-} from '../../db/agents/agent-associations.repository.js';
+import { AgentState, type AgentStateValue } from '../../core/enums.js';
+import { listAgentTags, setAgentTags } from '../../db/agents/agent-associations.repository.js';
+import { attachDefaultSoftware, insertAgentInventory } from '../../db/agents/agent-inventory.repository.js';
 import {
   createAgent,
   findAgent,
@@ -25,9 +22,7 @@ import {
   type AgentPatch,
 } from '../../db/agents/agent.repository.js';
 import type { Database, Millis } from '../../db/database.js';
-import { checkRemoteIp } from '../../db/rules/agent-rules.js';
 import type { ModelLimits } from '../../db/rules/model-limits.js';
-import { listDefaultSoftwareVersions } from '../../db/software/software.repository.js';
 import { transaction } from '../../db/transaction.js';
 import type { MasterContext } from '../context.js';
 import { Aftermath } from './agent-aftermath.js';
@@ -36,6 +31,8 @@ import {
   agentPatchOf,
   assertFieldAccess,
   checkFarmName,
+  normalizeMacAddresses,
+  remoteIpFromConnection,
   reportedState,
   syncInventory,
 } from './agent-input.js';
@@ -105,15 +102,12 @@ export async function registerAgent(
       },
       { limits, now },
     );
-    await syncInventory(trx, agent.id, input, true);
-    const defaults = await listDefaultSoftwareVersions(trx);
-    if (defaults.length > 0) {
-      await setAgentSoftwareVersions(
-        trx,
-        agent.id,
-        defaults.map((v) => v.id),
-      );
-    }
+    await insertAgentInventory(trx, agent.id, {
+      macAddresses: normalizeMacAddresses(input.mac_addresses ?? []),
+      gpus: input.gpus ?? [],
+      disks: input.disks ?? [],
+    });
+    await attachDefaultSoftware(trx, agent.id);
     aftermath.agentChanged(agent.id);
     return { agent, tags: [], created: true };
   });
@@ -180,7 +174,7 @@ async function applyAgentInput(
   if (options.tokenId !== undefined) patch.tokenId = options.tokenId;
   const agent =
     Object.keys(patch).length > 0 ? await updateAgent(trx, before.id, patch, { limits, now }) : before;
-  await syncInventory(trx, agent.id, input, false);
+  await syncInventory(trx, agent.id, input);
   if (input.tags !== undefined) await setAgentTags(trx, agent.id, input.tags, { limits, now });
 
   const taskOptions = { now, limits };
@@ -198,37 +192,4 @@ async function applyAgentInput(
 
 function isLive(state: AgentStateValue): boolean {
   return state !== OFFLINE && state !== DISABLED;
-}
-
-/**
- * The agent's address when the body names none: the request's source. IPv4-mapped IPv6 is unwrapped and
- * `::1` is loopback; other IPv6 sources cannot be stored (agents are reached over IPv4), which is fine
- * only for agents reached by host name or never reached (passive).
- */
-export function remoteIpFromConnection(
-  address: string,
-  useAddress: UpdateAgentBody['use_address'],
-  limits: ModelLimits,
-): string | null {
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-  const ipv4 = mapped ? mapped[1]! : address === '::1' ? '127.0.0.1' : address;
-  if (/^\d+\.\d+\.\d+\.\d+$/.test(ipv4)) {
-    try {
-      return checkRemoteIp(ipv4, limits);
-    } catch (err) {
-      if (!(err instanceof ValidationError)) throw err;
-      throw new ValidationError(
-        `remote_ip: the agent connects from ${ipv4}, which ${err.message.replace(/^remote_ip: /, '').replace(/ \(got .*\)$/, '')}; ` +
-          'send remote_ip' +
-          (ipv4.startsWith('127.') ? ' or start the master with --allow-agent-loopback-addresses' : ''),
-        { field: 'remote_ip', value: ipv4 },
-      );
-    }
-  }
-  const use = useAddress === undefined ? undefined : UseAgentAddress.find(useAddress);
-  if (use === UseAgentAddress.values.HOSTNAME || use === UseAgentAddress.values.PASSIVE) return null;
-  throw new ValidationError(
-    `remote_ip: the agent connects over IPv6 (${address}); send remote_ip (IPv4) or use_address "hostname"`,
-    { field: 'remote_ip', value: address },
-  );
 }

@@ -10,11 +10,11 @@ import {
   AgentIndexResponse,
   AgentParams,
   AgentView,
-  ColumnTypes,
   RegisterAgentBody,
   UpdateAgentBody,
 } from '../../api/schemas/agents.js';
 import { errors } from '../../api/schemas/common.js';
+import { TableSchema } from '../../api/schemas/table-schema.js';
 import { NotFoundError } from '../../core/errors.js';
 import { AgentState } from '../../core/enums.js';
 import {
@@ -49,7 +49,13 @@ export function agentRoutes(ctx: MasterContext) {
   return async (app: MasterApp) => {
     app.get(
       '/agents/schema',
-      { schema: { tags, summary: 'The agent columns and their SQL types', response: { 200: ColumnTypes } } },
+      {
+        schema: {
+          tags,
+          summary: 'The agent columns and their SQL types',
+          response: { 200: TableSchema, ...errors },
+        },
+      },
       async () => agentColumnTypes(ctx.limits),
     );
 

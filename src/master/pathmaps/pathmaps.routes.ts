@@ -1,7 +1,7 @@
 /** `/pathmaps/`: list (all, or those for one agent), create, one map (read, partial update, delete), schema. */
 import Type from 'typebox';
-import { ColumnTypes } from '../../api/schemas/agents.js';
 import { errors } from '../../api/schemas/common.js';
+import { TableSchema } from '../../api/schemas/table-schema.js';
 import {
   CreatePathMapBody,
   PathMapIndexQuery,
@@ -23,7 +23,11 @@ export function pathMapRoutes(ctx: MasterContext) {
     app.get(
       '/pathmaps/schema',
       {
-        schema: { tags, summary: 'The path map columns and their SQL types', response: { 200: ColumnTypes } },
+        schema: {
+          tags,
+          summary: 'The path map columns and their SQL types',
+          response: { 200: TableSchema, ...errors },
+        },
       },
       async () => pathMapColumnTypes(ctx.limits.maxTagLength),
     );

@@ -3,15 +3,18 @@
  * change get `agent.changed` (tags decide which jobs they may run), jobs whose tags or requirements
  * change get `job.changed`.
  */
-import { ValidationError } from '../../core/errors.js';
+import { NotFoundError, ValidationError } from '../../core/errors.js';
 import { addAgentTag } from '../../db/agents/agent-associations.repository.js';
-import { getAgent } from '../../db/agents/agent.repository.js';
+import { getAgent, listAgents, type Agent } from '../../db/agents/agent.repository.js';
+import type { Database } from '../../db/database.js';
+import type { ModelLimits } from '../../db/rules/model-limits.js';
 import { listJobIdsRequiringTag, listTagLinks, type TagLinks } from '../../db/tags/tag-links.repository.js';
 import {
+  checkTagName,
   deleteTag,
   findOrCreateTags,
   findTag,
-  getTag,
+  listTagAgentIds,
   renameTag,
   setTagAgents,
   setTagJobs,
@@ -19,8 +22,32 @@ import {
   type TagKey,
 } from '../../db/tags/tag.repository.js';
 import { transaction } from '../../db/transaction.js';
+import type { Kysely } from 'kysely';
 import type { MasterContext } from '../context.js';
 import type { FarmEvent } from '../events/farm-events.js';
+
+/** Tag ids are 32-bit: a larger number in a URL names no tag (rather than a database range error). */
+const MAX_TAG_ID = 2_147_483_647;
+
+/** A name no tag can have (too long, NUL, ...) names no tag either; it is not looked up. */
+async function lookupTag(db: Kysely<Database>, key: TagKey, limits: ModelLimits): Promise<Tag | undefined> {
+  if (typeof key === 'number' && key > MAX_TAG_ID) return undefined;
+  if (typeof key === 'string') {
+    try {
+      checkTagName(key, limits);
+    } catch (err) {
+      if (err instanceof ValidationError) return undefined;
+      throw err;
+    }
+  }
+  return findTag(db, key);
+}
+
+async function requireTag(db: Kysely<Database>, key: TagKey, limits: ModelLimits): Promise<Tag> {
+  const tag = await lookupTag(db, key, limits);
+  if (!tag) throw new NotFoundError('tag', key);
+  return tag;
+}
 
 export interface TagWithLinks extends TagLinks {
   tag: Tag;
@@ -31,6 +58,7 @@ export async function createOrGetTag(
   ctx: MasterContext,
   name: string,
 ): Promise<{ tag: Tag; created: boolean }> {
+  checkTagName(name, ctx.limits);
   return transaction(ctx.db, async (trx) => {
     const existing = await findTag(trx, name);
     if (existing) return { tag: existing, created: false };
@@ -40,7 +68,7 @@ export async function createOrGetTag(
 }
 
 export async function getTagWithLinks(ctx: MasterContext, key: TagKey): Promise<TagWithLinks> {
-  const tag = await getTag(ctx.db, key);
+  const tag = await requireTag(ctx.db, key, ctx.limits);
   const links = (await listTagLinks(ctx.db, [tag.id])).get(tag.id) ?? { agents: [], jobs: [] };
   return { tag, ...links };
 }
@@ -75,10 +103,11 @@ export async function replaceTag(
   const result = await transaction(ctx.db, async (trx) => {
     let tag: Tag;
     if (typeof key === 'number') {
-      tag = await getTag(trx, key);
+      tag = await requireTag(trx, key, ctx.limits);
       if (input.tag !== undefined && input.tag !== tag.tag)
         tag = await renameTag(trx, tag.id, input.tag, { limits: ctx.limits });
     } else {
+      checkTagName(key, ctx.limits);
       tag = (await findTag(trx, key)) ?? (await findOrCreateTags(trx, [key], { limits: ctx.limits }))[0]!;
     }
     const before = (await listTagLinks(trx, [tag.id])).get(tag.id) ?? { agents: [], jobs: [] };
@@ -97,7 +126,7 @@ export async function replaceTag(
 export async function removeTag(ctx: MasterContext, key: TagKey): Promise<void> {
   const events: FarmEvent[] = [];
   await transaction(ctx.db, async (trx) => {
-    const tag = await findTag(trx, key);
+    const tag = await lookupTag(trx, key, ctx.limits);
     if (!tag) return;
     const links = (await listTagLinks(trx, [tag.id])).get(tag.id) ?? { agents: [], jobs: [] };
     const requiring = await listJobIdsRequiringTag(trx, tag.id);
@@ -115,12 +144,18 @@ export async function tagAgent(
   agentId: string,
 ): Promise<{ agentId: string; created: boolean }> {
   const result = await transaction(ctx.db, async (trx) => {
-    const tag = await getTag(trx, key);
+    const tag = await requireTag(trx, key, ctx.limits);
     const agent = await getAgent(trx, agentId);
     return { agentId: agent.id, created: await addAgentTag(trx, agent.id, tag.id) };
   });
   if (result.created) ctx.events.emit({ type: 'agent.changed', agentId: result.agentId });
   return result;
+}
+
+/** The agents carrying the tag. */
+export async function listAgentsOfTag(ctx: MasterContext, key: TagKey): Promise<Agent[]> {
+  const tag = await requireTag(ctx.db, key, ctx.limits);
+  return listAgents(ctx.db, { ids: await listTagAgentIds(ctx.db, tag.id) });
 }
 
 function symmetricDifference<T>(a: readonly T[], b: readonly T[]): T[] {

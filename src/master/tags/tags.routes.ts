@@ -3,8 +3,8 @@
  * name (read, replace, delete), the agents of a tag, and the column schema.
  */
 import Type from 'typebox';
-import { ColumnTypes } from '../../api/schemas/agents.js';
 import { errors } from '../../api/schemas/common.js';
+import { TableSchema } from '../../api/schemas/table-schema.js';
 import {
   CreateTagBody,
   PutTagBody,
@@ -15,13 +15,19 @@ import {
   TagParams,
   TagView,
 } from '../../api/schemas/tags.js';
-import { listAgents } from '../../db/agents/agent.repository.js';
 import { listTagLinks } from '../../db/tags/tag-links.repository.js';
-import { getTag, listTagAgentIds, listTags } from '../../db/tags/tag.repository.js';
+import { listTags } from '../../db/tags/tag.repository.js';
 import type { MasterContext } from '../context.js';
 import type { MasterApp } from '../http/app.js';
 import { idOrName } from '../http/id-or-name.js';
-import { createOrGetTag, getTagWithLinks, removeTag, replaceTag, tagAgent } from './tag.service.js';
+import {
+  createOrGetTag,
+  getTagWithLinks,
+  listAgentsOfTag,
+  removeTag,
+  replaceTag,
+  tagAgent,
+} from './tag.service.js';
 import { agentHref, tagColumnTypes, tagDetailView, tagView } from './tag.view.js';
 
 const tags = ['tags'];
@@ -31,7 +37,13 @@ export function tagRoutes(ctx: MasterContext) {
   return (app: MasterApp) => {
     app.get(
       '/tags/schema',
-      { schema: { tags, summary: 'The tag columns and their SQL types', response: { 200: ColumnTypes } } },
+      {
+        schema: {
+          tags,
+          summary: 'The tag columns and their SQL types',
+          response: { 200: TableSchema, ...errors },
+        },
+      },
       async () => tagColumnTypes(ctx.limits.maxTagLength),
     );
 
@@ -129,9 +141,7 @@ export function tagRoutes(ctx: MasterContext) {
         },
       },
       async (req) => {
-        const tag = await getTag(ctx.db, idOrName(req.params.tag));
-        const ids = await listTagAgentIds(ctx.db, tag.id);
-        const agents = await listAgents(ctx.db, { ids });
+        const agents = await listAgentsOfTag(ctx, idOrName(req.params.tag));
         return agents.map((agent) => ({ id: agent.id, hostname: agent.hostname, href: agentHref(agent.id) }));
       },
     );
