@@ -116,6 +116,7 @@ export async function createMaster(options: MasterOptions): Promise<Master> {
     taskEvents,
     limits: modelLimitsFromConfig(config),
     allowAgentLoopback: options.allowAgentLoopback ?? config.allow_agents_from_loopback,
+    version: options.version,
   };
   const authenticator = new Authenticator(context.db, clock, log);
   const metrics = new MasterMetrics({ db: context.db, clock, version: options.version });

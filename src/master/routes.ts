@@ -2,6 +2,7 @@
  * The master's resources. Each entry registers one resource's routes under /api/v1; one per line so that
  * parallel work merges cleanly.
  */
+import { agentActivityRoutes } from './agent-activity/agent-activity.routes.js';
 import { agentRoutes } from './agents/agents.routes.js';
 import type { MasterContext } from './context.js';
 import { pathMapRoutes } from './pathmaps/pathmaps.routes.js';
@@ -28,6 +29,7 @@ export const resourceRoutes: readonly ResourceRoutes[] = [
   jobRoutes,
   taskRoutes,
   agentRoutes,
+  agentActivityRoutes,
   tagRoutes,
   pathMapRoutes,
   jobTypeRoutes,

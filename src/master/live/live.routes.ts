@@ -8,6 +8,7 @@
 import { NotFoundError } from '../../core/errors.js';
 import { findAgent } from '../../db/agents/agent.repository.js';
 import { findTaskLog } from '../../db/tasklogs/task-log.repository.js';
+import { masterUserAgent } from '../../api/agent-protocol/user-agent.js';
 import { errors } from '../../api/schemas/common.js';
 import {
   eventStream,
@@ -64,7 +65,7 @@ export function liveRoutes(ctx: MasterContext) {
             tasklogsDir: ctx.config.tasklogs_dir,
             agentUrlTemplate: ctx.config.agent_api_url_template,
             agent,
-            userAgent: 'drover-master',
+            userAgent: masterUserAgent(ctx.version),
             log: ctx.log,
           },
           stream,

@@ -90,6 +90,17 @@ export interface Paths {
       args: [options: { path: { agent_id: string }; signal?: AbortSignal }];
     };
   };
+  "/api/v1/agents/{agent_id}/check_software": {
+    /** Ask the agent to check which known software versions it has */
+    post: {
+      path: { agent_id: string };
+      query: Record<string, never>;
+      body: never;
+      response: { /** software versions the agent was asked to check */ requested: number; failed: { software: string; version: string; error: string }[] };
+      status: 202;
+      args: [options: { path: { agent_id: string }; signal?: AbortSignal }];
+    };
+  };
   "/api/v1/agents/{agent_id}/disable": {
     /** Disable an agent (its reports no longer change its state; nothing is assigned to it) */
     post: {
@@ -152,6 +163,17 @@ export interface Paths {
       response: null;
       status: 204;
       args: [options: { path: { agent_id: string; software: string; version: string }; signal?: AbortSignal }];
+    };
+  };
+  "/api/v1/agents/{agent_id}/task_logs": {
+    /** The agent's latest task logs (newest first) */
+    get: {
+      path: { agent_id: string };
+      query: { limit: number };
+      body: never;
+      response: { identifier: string; /** ISO-8601 UTC time */ created_on: string; job_id: number; job_title: string; task_id: number; frame: number; tile: number | null; attempt: number; /** the state the task reached in this attempt, as the agent reported it */ state: string | null }[];
+      status: 200;
+      args: [options: { path: { agent_id: string }; query?: { limit: number }; signal?: AbortSignal }];
     };
   };
   "/api/v1/agents/{agent_id}/tasks/": {

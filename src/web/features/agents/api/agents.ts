@@ -72,3 +72,19 @@ export const removeAgentSoftware = (id: string, software: string, version: strin
   api.delete('/api/v1/agents/{agent_id}/software/{software}/versions/{version}', {
     path: { agent_id: id, software, version },
   });
+
+export type AgentTaskLog = ResponseOf<'/api/v1/agents/{agent_id}/task_logs', 'get'>[number];
+
+export const agentLogsQuery = (id: string) =>
+  queryOptions({
+    queryKey: ['agents', 'logs', id],
+    queryFn: ({ signal }) =>
+      api.get('/api/v1/agents/{agent_id}/task_logs', {
+        path: { agent_id: id },
+        query: { limit: 10 },
+        signal,
+      }),
+  });
+
+export const checkAgentSoftware = (id: string) =>
+  api.post('/api/v1/agents/{agent_id}/check_software', { path: { agent_id: id } });

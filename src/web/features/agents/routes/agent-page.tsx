@@ -19,15 +19,18 @@ import { useSession } from '../../../lib/session';
 import { useAction } from '../../../lib/use-action';
 import {
   addAgentSoftware,
+  agentLogsQuery,
   agentQuery,
   agentTasksQuery,
   changeAgent,
+  checkAgentSoftware,
   removeAgentSoftware,
   runAgentAction,
   softwareCatalogQuery,
   type Agent,
   type AgentAction,
   type AgentTask,
+  type AgentTaskLog,
 } from '../api/agents';
 
 export function AgentPage({ id }: { id: string }) {
@@ -45,6 +48,16 @@ export function AgentPage({ id }: { id: string }) {
     onSuccess: (_r, action) => {
       if (action === 'delete') navigate('/agents');
     },
+  });
+  const logs = useQuery(agentLogsQuery(id));
+  const check = useAction({
+    run: () => checkAgentSoftware(id),
+    invalidates: ['agents'],
+    success: (r) =>
+      r.requested === 0
+        ? 'No software version has discovery code to check'
+        : `${agent.data?.hostname} checks ${r.requested} software version(s)${r.failed.length ? `; ${r.failed.length} could not be asked` : ''}`,
+    failure: 'Could not ask the agent',
   });
   const removeSoftware = useAction({
     run: (s: { software: string; version: string }) => removeAgentSoftware(id, s.software, s.version),
@@ -76,6 +89,36 @@ export function AgentPage({ id }: { id: string }) {
       className: 'actions-cell',
       render: (t) => (
         <Link to={`/jobs/${t.job.id}/tasks/${t.id}/logs`} className="btn btn-sm">
+          Log
+        </Link>
+      ),
+    },
+  ];
+
+  const logColumns: Column<AgentTaskLog>[] = [
+    {
+      key: 'state',
+      header: 'State',
+      render: (l) => (l.state ? <StateBadge state={l.state} /> : <span className="faint">—</span>),
+    },
+    { key: 'job', header: 'Job', render: (l) => <Link to={`/jobs/${l.job_id}`}>{l.job_title}</Link> },
+    {
+      key: 'frame',
+      header: 'Frame',
+      className: 'num',
+      render: (l) => `${formatFrame(l.frame)}${l.tile !== null ? ` · tile ${l.tile}` : ''}`,
+    },
+    { key: 'attempt', header: 'Attempt', className: 'num', render: (l) => l.attempt },
+    { key: 'created', header: 'Started', render: (l) => <Time value={l.created_on} /> },
+    {
+      key: 'open',
+      header: '',
+      className: 'actions-cell',
+      render: (l) => (
+        <Link
+          to={`/jobs/${l.job_id}/tasks/${l.task_id}/logs?log=${encodeURIComponent(l.identifier)}`}
+          className="btn btn-sm"
+        >
           Log
         </Link>
       ),
@@ -268,9 +311,19 @@ export function AgentPage({ id }: { id: string }) {
           <div className="card-header">
             <h2 id="agent-software">Software</h2>
             {manage && (
-              <button type="button" className="btn btn-sm" onClick={() => setDialog('software')}>
-                Add
-              </button>
+              <span style={{ display: 'flex', gap: 6 }}>
+                <button
+                  type="button"
+                  className="btn btn-sm"
+                  onClick={() => check.mutate()}
+                  disabled={check.isPending}
+                >
+                  Check all software
+                </button>
+                <button type="button" className="btn btn-sm" onClick={() => setDialog('software')}>
+                  Add
+                </button>
+              </span>
             )}
           </div>
           {a.software.length === 0 ? (
@@ -318,6 +371,23 @@ export function AgentPage({ id }: { id: string }) {
         />
       </section>
 
+      <section className="card" style={{ marginTop: 14 }} aria-labelledby="agent-logs">
+        <div className="card-header">
+          <h2 id="agent-logs">Recent task logs</h2>
+          {logs.data && logs.data.length > 0 && <LogStateCounts logs={logs.data} />}
+        </div>
+        <DataTable
+          label="Recent task logs"
+          columns={logColumns}
+          rows={logs.data}
+          rowKey={(l) => `${l.identifier}/${l.task_id}`}
+          error={logs.error}
+          onRetry={() => void logs.refetch()}
+          empty={<EmptyState title="No logs yet">Logs appear here once the agent has run tasks.</EmptyState>}
+          skeletonRows={3}
+        />
+      </section>
+
       <ConfirmDialog
         open={dialog === 'delete'}
         title="Delete agent"
@@ -334,6 +404,18 @@ export function AgentPage({ id }: { id: string }) {
       {dialog === 'tags' && <TextDialog agent={a} field="tags" onClose={() => setDialog(undefined)} />}
       {dialog === 'software' && <AddSoftwareDialog agent={a} onClose={() => setDialog(undefined)} />}
     </>
+  );
+}
+
+function LogStateCounts({ logs }: { logs: readonly AgentTaskLog[] }) {
+  const counts = new Map<string, number>();
+  for (const l of logs) counts.set(l.state ?? 'running', (counts.get(l.state ?? 'running') ?? 0) + 1);
+  return (
+    <span style={{ display: 'flex', gap: 6 }}>
+      {[...counts].map(([state, n]) => (
+        <StateBadge key={state} state={state} label={`${n} ${state}`} />
+      ))}
+    </span>
   );
 }
 
