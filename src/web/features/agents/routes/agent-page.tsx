@@ -362,7 +362,7 @@ export function AgentPage({ id }: { id: string }) {
         <DataTable
           label="Current tasks"
           columns={taskColumns}
-          rows={tasks.data}
+          rows={tasks.data?.filter((t) => t.state !== 'done' && t.state !== 'failed')}
           rowKey={(t) => t.id}
           error={tasks.error}
           onRetry={() => void tasks.refetch()}
