@@ -16,6 +16,7 @@ import { jobGroupRoutes } from './groups/job-group.routes.js';
 import type { MasterApp } from './http/app.js';
 import { jobTypeRoutes } from './jobtypes/jobtype.routes.js';
 import { jobQueueRoutes } from './queues/job-queue.routes.js';
+import { whyRoutes } from './scheduler/why.routes.js';
 import { softwareRoutes } from './software/software.routes.js';
 import { taskLogRoutes } from './tasklogs/task-logs.routes.js';
 
@@ -37,4 +38,5 @@ export const resourceRoutes: readonly ResourceRoutes[] = [
   jobQueueRoutes,
   jobGroupRoutes,
   taskLogRoutes,
+  whyRoutes,
 ];

@@ -31,7 +31,13 @@ forEachDialectMaster((dialect, farm) => {
       ctx: process.env.DROVER_TEST_LOG
         ? { ...ctx(), log: createLogger({ level: 'debug', pretty: false }) }
         : ctx(),
-      timings: { dispatchRetries: 2, dispatchRetryDelayMs: 20, refusalCooldownMs: 200 },
+      timings: {
+        dispatchRetries: 2,
+        dispatchRetryDelayMs: 20,
+        refusalCooldownMs: 200,
+        pollRetries: 1,
+        pollRetryDelayMs: 20,
+      },
     });
     leader.start();
   });
@@ -237,6 +243,101 @@ forEachDialectMaster((dialect, farm) => {
       expect(passive.calls).toEqual([]);
       const [task] = await listTasks(ctx().db, { jobId: tasks[0]!.jobId });
       expect(task).toMatchObject({ agentId: passive.id, sentToAgent: false });
+    });
+  });
+
+  describe('agent monitor', () => {
+    it('loses a silent agent and gives its work to another', async () => {
+      const silent = await agent();
+      const { job } = await submitJob(ctx(), { frames: 1 });
+      await until(() => silent.received.length === 1);
+      await leader.whenIdle();
+      await ctx()
+        .db.updateTable('agents')
+        .set({ last_heard_from: ctx().clock.now() - 3_600_000 })
+        .where('id', '=', silent.id)
+        .execute();
+      const other = await agent({
+        onAssignment: (a) =>
+          void work(
+            ctx(),
+            a.tasks.map((t) => t.id),
+          ),
+      });
+      await leader.monitor.checkSilentAgents();
+      expect((await getAgent(ctx().db, silent.id)).state).toBe(AgentState.values.OFFLINE);
+      await until(
+        async () => (await getJob(ctx().db, job.id)).state === DONE,
+        10_000,
+        'the job to finish elsewhere',
+      );
+      expect(other.received[0]!.tasks[0]!.attempt).toBe(2);
+    });
+
+    it('keeps a silent disabled agent disabled but takes its work back', async () => {
+      const fake = await agent();
+      const { tasks } = await submitJob(ctx(), { frames: 1 });
+      await until(() => fake.received.length === 1);
+      await leader.whenIdle();
+      await ctx()
+        .db.updateTable('agents')
+        .set({ state: AgentState.values.DISABLED, last_heard_from: 0 })
+        .where('id', '=', fake.id)
+        .execute();
+      await leader.monitor.checkSilentAgents();
+      expect((await getAgent(ctx().db, fake.id)).state).toBe(AgentState.values.DISABLED);
+      expect((await listTasks(ctx().db, { ids: [tasks[0]!.id] }))[0]!.agentId).toBeNull();
+    });
+
+    it('polls an agent: re-sends what it lacks, stops what is not its own, records its state', async () => {
+      const fake = await agent();
+      const { tasks } = await submitJob(ctx(), { frames: 2, batch: 2 });
+      await until(() => fake.received.length === 1);
+      await leader.whenIdle();
+      // The agent forgot the assignment, and it also runs a task the record gives to nobody.
+      fake.held.clear();
+      const stray = await submitJob(ctx(), { frames: 1, hidden: true });
+      fake.held.set('stray', {
+        id: 'stray',
+        job: { id: stray.job.id },
+        jobtype: fake.received[0]!.jobtype,
+        tasks: [{ id: stray.tasks[0]!.id, frame: 1, tile: null, attempt: 1 }],
+        receivedAt: 0,
+      });
+      const [row] = await ctx().db.selectFrom('agents').selectAll().where('id', '=', fake.id).execute();
+      await leader.monitor.poll({
+        id: fake.id,
+        hostname: row!.hostname,
+        remoteIp: row!.remote_ip,
+        port: row!.port,
+        useAddress: row!.use_address,
+        apiSecret: row!.api_secret,
+        state: row!.state as never,
+        lastHeardFrom: 0,
+        lastPolled: null,
+        busy: true,
+      });
+      await leader.whenIdle();
+      expect(fake.stopped).toEqual([stray.tasks[0]!.id]);
+      expect(fake.received).toHaveLength(2);
+      expect(fake.received[1]!.tasks.map((t) => t.id)).toEqual(tasks.map((t) => t.id));
+      expect((await getAgent(ctx().db, fake.id)).lastPolled).not.toBeNull();
+    });
+
+    it('loses an agent that does not answer a poll', async () => {
+      const fake = await agent();
+      await fake.close();
+      const due = await import('../../src/db/agents/agent-monitoring.repository.js').then((m) =>
+        m.listAgentsToPoll(ctx().db, ctx().clock.now() + 10 * 3_600_000, {
+          idleMs: 1,
+          busyMs: 1,
+          offlineMs: 1,
+        }),
+      );
+      const target = due.find((a) => a.id === fake.id)!;
+      expect(target).toBeDefined();
+      await leader.monitor.poll(target);
+      expect((await getAgent(ctx().db, fake.id)).state).toBe(AgentState.values.OFFLINE);
     });
   });
 });

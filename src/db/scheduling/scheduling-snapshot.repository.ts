@@ -345,6 +345,18 @@ export async function listWaitingTasksByJob(
   }));
 }
 
+/** How many queued tasks (no state, no agent) each job has. */
+export async function listWaitingTaskCounts(db: Kysely<Database>): Promise<Map<number, number>> {
+  const rows = await db
+    .selectFrom('tasks')
+    .select((eb) => ['job_id', eb.fn.countAll().as('n')])
+    .where('state', 'is', null)
+    .where('agent_id', 'is', null)
+    .groupBy('job_id')
+    .execute();
+  return new Map(rows.map((row) => [row.job_id, Number(row.n)]));
+}
+
 export interface WaitingTasks {
   readonly jobId: number;
   readonly ids: number[];

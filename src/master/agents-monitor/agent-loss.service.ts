@@ -16,7 +16,10 @@ import type { TaskEventKind } from '../statistics/task-event-recorder.js';
 const { OFFLINE, DISABLED } = AgentState.values;
 const { RUNNING, PAUSED } = WorkState.values;
 
-export type FarmWriter = Pick<MasterContext, 'db' | 'events' | 'clock' | 'limits' | 'taskEvents' | 'log'>;
+export type FarmWriter = Pick<
+  MasterContext,
+  'db' | 'dialect' | 'events' | 'clock' | 'limits' | 'taskEvents' | 'log'
+>;
 
 export interface AgentLoss {
   /** The agent changed state (it was not offline or disabled already). */

@@ -93,6 +93,20 @@ export class Dispatcher {
     }
   }
 
+  /** Sends tasks the record gives an agent again, one message per job (reconciliation). */
+  async resend(
+    agentId: string,
+    tasks: readonly { id: number; jobId: number; frame: number; tile: number | null }[],
+  ): Promise<void> {
+    const byJob = new Map<number, { id: number; frame: number; tile: number | null }[]>();
+    for (const task of tasks) {
+      const list = byJob.get(task.jobId) ?? [];
+      list.push({ id: task.id, frame: task.frame, tile: task.tile });
+      byJob.set(task.jobId, list);
+    }
+    await this.enqueue([...byJob].map(([jobId, list]) => ({ agentId, jobId, tasks: list })));
+  }
+
   /** Resolves when nothing is queued or being delivered. */
   whenIdle(): Promise<void> {
     if (this.isIdle()) return Promise.resolve();

@@ -9,7 +9,13 @@ import type { Database } from '../../db/database.js';
 import type { MasterContext } from '../context.js';
 import { AgentClient } from '../dispatch/agent-client.js';
 import { Dispatcher } from '../dispatch/dispatcher.js';
+import { TaskStopper } from '../dispatch/task-stopper.js';
+import { AgentMonitor } from '../agents-monitor/agent-monitor.js';
+import { JobActions } from '../lifecycle/job-actions.js';
+import { LifecycleServices } from '../lifecycle/lifecycle-services.js';
+import { Notifier } from '../lifecycle/notifier.js';
 import { SchedulerEngine, type RoundReport } from '../scheduler/engine.js';
+import { schedulingPolicy } from '../scheduler/farm-index.js';
 
 /** Knobs tests turn down; production uses the defaults. */
 export interface LeaderTimings {
@@ -21,6 +27,13 @@ export interface LeaderTimings {
   refusalCooldownMs?: number;
   /** Concurrent deliveries (to different agents). Default 64. */
   dispatchConcurrency?: number;
+  /** Between checks for silent agents. Default: a quarter of agent_offline_timeout, at most 5 s. */
+  offlineCheckMs?: number;
+  /** Retries of a poll request, and the delay before the first. Default 2 and 1 s. */
+  pollRetries?: number;
+  pollRetryDelayMs?: number;
+  /** Delay of a completion mail after the job finished. Default 5 s. */
+  completionMailDelayMs?: number;
 }
 
 export interface LeaderServicesOptions {
@@ -35,6 +48,11 @@ export class LeaderServices {
   readonly engine: SchedulerEngine;
   readonly dispatcher: Dispatcher;
   readonly client: AgentClient;
+  readonly stopper: TaskStopper;
+  readonly monitor: AgentMonitor;
+  readonly notifier: Notifier;
+  readonly jobs: JobActions;
+  readonly lifecycle: LifecycleServices;
   private started = false;
 
   constructor(options: LeaderServicesOptions) {
@@ -50,11 +68,7 @@ export class LeaderServices {
       events: ctx.events,
       clock: ctx.clock,
       log: ctx.log.child({ component: 'scheduler' }),
-      policy: {
-        preferRunning: config.queue_prefer_running_jobs,
-        sharing: config.agent_allow_sharing,
-        useTotalRam: config.use_total_ram_for_scheduling,
-      },
+      policy: schedulingPolicy(config),
       sweepIntervalMs: durationMs(config.assign_tasks_interval),
       ...(options.fence ? { fence: options.fence } : {}),
       onAssigned: (assignments) => void this.dispatcher.enqueue(assignments),
@@ -68,6 +82,40 @@ export class LeaderServices {
       refusalCooldownMs: timings.refusalCooldownMs ?? 10_000,
       coolDown: (agentId, until) => this.engine.coolDown(agentId, until),
     });
+    this.stopper = new TaskStopper({
+      client: this.client,
+      log: ctx.log.child({ component: 'task-stopper' }),
+      retries: timings.pollRetries ?? 2,
+      retryDelayMs: timings.pollRetryDelayMs ?? 1000,
+    });
+    const offlineTimeoutMs = durationMs(config.agent_offline_timeout);
+    this.monitor = new AgentMonitor({
+      ctx,
+      client: this.client,
+      dispatcher: this.dispatcher,
+      stopper: this.stopper,
+      offlineTimeoutMs,
+      checkIntervalMs: timings.offlineCheckMs ?? Math.min(5000, Math.max(250, offlineTimeoutMs / 4)),
+      pollIntervalMs: durationMs(config.agent_poll_interval),
+      windows: {
+        idleMs: durationMs(config.poll_idle_agents_interval),
+        busyMs: durationMs(config.poll_busy_agents_interval),
+        offlineMs: durationMs(config.poll_offline_agents_interval),
+      },
+      pollRetries: timings.pollRetries ?? 2,
+      pollRetryDelayMs: timings.pollRetryDelayMs ?? 1000,
+      pollConcurrency: 16,
+    });
+    this.notifier = new Notifier(ctx);
+    this.jobs = new JobActions(ctx, this.stopper, this.notifier);
+    this.lifecycle = new LifecycleServices({
+      ctx,
+      actions: this.jobs,
+      notifier: this.notifier,
+      ...(timings.completionMailDelayMs !== undefined
+        ? { completionDelayMs: timings.completionMailDelayMs }
+        : {}),
+    });
   }
 
   get running(): boolean {
@@ -78,11 +126,15 @@ export class LeaderServices {
     if (this.started) return;
     this.started = true;
     this.engine.start();
+    this.monitor.start();
+    this.lifecycle.start();
   }
 
   async stop(): Promise<void> {
     if (!this.started) return;
     this.started = false;
+    await this.lifecycle.stop();
+    await this.monitor.stop();
     await this.engine.stop();
     await this.dispatcher.stop();
   }
@@ -101,5 +153,6 @@ export class LeaderServices {
   async close(): Promise<void> {
     await this.stop();
     await this.client.close();
+    this.notifier.close();
   }
 }

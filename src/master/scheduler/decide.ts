@@ -111,16 +111,12 @@ class Walk {
   }
 
   private search(node: QueueNode, search: Search): SchedJob | undefined {
-    const groups = node.groups();
-    const candidates = groups.map((group) =>
-      group.jobs.filter((job) => isCandidate(this.index, job, search.agent)),
-    );
-
     // Minimums first, in database order.
-    for (const job of candidates.flat().sort((a, b) => a.id - b.id)) {
+    for (const job of node.minimumJobs()) {
+      if (!isCandidate(this.index, job, search.agent)) continue;
       const min = job.facts.minimumAgents ?? 0;
-      if (job.running && job.assigned < min && this.canTake(job, search)) return job;
-      if (!job.running && min > 0 && this.canTake(job, search)) return job;
+      if (job.running ? job.assigned < min && this.canTake(job, search) : this.canTake(job, search))
+        return job;
     }
     for (const child of node.children) {
       if (child.assigned < child.minimum && child.underMaximum) {
@@ -129,8 +125,9 @@ class Walk {
       }
     }
 
-    for (let g = 0; g < groups.length; g++) {
-      const found = this.inGroup(groups[g]!, candidates[g]!, search);
+    for (const group of node.groups()) {
+      const candidates = group.jobs.filter((job) => isCandidate(this.index, job, search.agent));
+      const found = this.inGroup(group, candidates, search);
       if (found) return found;
     }
     return undefined;

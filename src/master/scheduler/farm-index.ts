@@ -26,6 +26,19 @@ export interface SchedulingPolicy extends ResourcePolicy {
   readonly preferRunning: boolean;
 }
 
+/** The policy scheduler.yml and agent.yml set. */
+export function schedulingPolicy(config: {
+  readonly queue_prefer_running_jobs: boolean;
+  readonly agent_allow_sharing: boolean;
+  readonly use_total_ram_for_scheduling: boolean;
+}): SchedulingPolicy {
+  return {
+    preferRunning: config.queue_prefer_running_jobs,
+    sharing: config.agent_allow_sharing,
+    useTotalRam: config.use_total_ram_for_scheduling,
+  };
+}
+
 export class FarmIndex {
   readonly root = new QueueNode(null);
   readonly queues = new Map<number, QueueNode>();

@@ -145,6 +145,7 @@ export class QueueNode {
   /** Σ children + Σ distinct agents of the jobs directly in this queue. */
   assigned = 0;
   private groupCache: PriorityGroup[] | undefined;
+  private minimumJobCache: SchedJob[] | undefined;
 
   constructor(public facts: QueueFacts | null) {}
 
@@ -193,8 +194,17 @@ export class QueueNode {
     return this.groupCache;
   }
 
+  /** This queue's jobs with a minimum_agents, in id order (checked first by every decision). */
+  minimumJobs(): readonly SchedJob[] {
+    this.minimumJobCache ??= [...this.jobs]
+      .filter((job) => (job.facts.minimumAgents ?? 0) > 0)
+      .sort((a, b) => a.id - b.id);
+    return this.minimumJobCache;
+  }
+
   invalidateGroups(): void {
     this.groupCache = undefined;
+    this.minimumJobCache = undefined;
   }
 
   /** Adds `delta` to this queue's count and its ancestors'. */

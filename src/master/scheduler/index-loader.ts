@@ -13,6 +13,7 @@ import {
   listTaskStates,
   listOtherUnfinishedTasks,
   listUnfinishedTaskFailures,
+  listWaitingTaskCounts,
   listWaitingTasksByJob,
   type SchedulingAgentRow,
   type SchedulingJobRow,
@@ -24,11 +25,53 @@ import { JobTasks } from './job-tasks.js';
 
 const { PAUSED, DONE, FAILED } = WorkState.values;
 
-export async function loadFarmIndex(db: Kysely<Database>, policy: SchedulingPolicy): Promise<FarmIndex> {
+/**
+ * The whole farm. With `onlyTasksOf`, only that job's waiting tasks are read one by one; the others are
+ * counted (enough to know which jobs compete for agents, as explanations need, at a fraction of the cost).
+ */
+export async function loadFarmIndex(
+  db: Kysely<Database>,
+  policy: SchedulingPolicy,
+  options: { onlyTasksOf?: number } = {},
+): Promise<FarmIndex> {
   const index = new FarmIndex(policy);
   index.setQueues(await listSchedulingQueues(db));
   for (const row of await listSchedulingAgents(db)) index.putAgent(agentFacts(row));
-  await putJobs(db, index, await listOpenJobs(db), undefined);
+  const jobs = await listOpenJobs(db);
+  if (options.onlyTasksOf === undefined) {
+    await putJobs(db, index, jobs, undefined);
+    return index;
+  }
+  const focus = jobs.filter((job) => job.id === options.onlyTasksOf);
+  await putJobs(
+    db,
+    index,
+    focus,
+    focus.map((job) => job.id),
+  );
+  const counts = await listWaitingTaskCounts(db);
+  const others = jobs.filter((job) => job.id !== options.onlyTasksOf);
+  const held = groupBy(
+    await listOtherUnfinishedTasks(
+      db,
+      others.map((job) => job.id),
+    ),
+    (task) => task.jobId,
+  );
+  for (const row of others) {
+    // Placeholder slots (negative ids) stand for the counted waiting tasks.
+    const n = counts.get(row.id) ?? 0;
+    const waiting = {
+      ids: Array.from({ length: n }, (_, i) => -(i + 1)),
+      frames: Array.from({ length: n }, (_, i) => i),
+      tiles: new Array<number>(n).fill(-1),
+    };
+    const tasks = JobTasks.fromParts(
+      waiting,
+      (held.get(row.id) ?? []).filter((t) => t.agentId !== null),
+    );
+    index.putJob(jobFacts(index, row), tasks);
+  }
   return index;
 }
 
