@@ -178,6 +178,15 @@ describe.skipIf(!runnable)('web UI journey (chromium)', { timeout: 60_000 }, () 
       .getByText('Queued')
       .waitFor();
     expect((await api<{ state: string }>('GET', `/api/v1/jobs/${second.id}`)).state).toBe('queued');
+    // The scheduler explains why the job's tasks wait.
+    await page.getByRole('button', { name: 'Why waiting?' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Why is this job waiting?' });
+    await dialog
+      .getByRole('table', { name: 'Reasons by agent' })
+      .getByRole('link', { name: agent.hostname })
+      .waitFor();
+    await shot('09a-why-waiting');
+    await dialog.getByRole('button', { name: 'Close' }).last().click();
   });
 
   it("changes a queue's weight", async () => {

@@ -648,6 +648,17 @@ export interface Paths {
       args: [options: { path: { /** an id or a name */ job: string }; signal?: AbortSignal }];
     };
   };
+  "/api/v1/jobs/{job}/why": {
+    /** Why the waiting tasks of a job are not running: the first obstacle per agent */
+    get: {
+      path: { /** a job id or title */ job: string };
+      query: { /** only this agent */ agent?: string; /** only the counts per reason, no per-agent list */ summary?: boolean };
+      body: never;
+      response: { job: { id: number; title: string; state: string }; waiting_tasks: number; /** set when the job itself is the obstacle */ reason: ("paused" | "hidden" | "to_be_deleted" | "dependency" | "finished" | "no_waiting_tasks" | "agent_offline" | "agent_disabled" | "project" | "tag" | "software" | "cpus" | "ram" | "blacklist" | "busy" | "job_maximum" | "queue_maximum" | "priority" | "minimum" | "running_jobs_first" | "share" | "older_job" | "assignable") | null; /** agents per reason */ summary: { [key: string]: number }; agents: { id: string; hostname: string; /** the first constraint that keeps the job from the agent */ reason: "paused" | "hidden" | "to_be_deleted" | "dependency" | "finished" | "no_waiting_tasks" | "agent_offline" | "agent_disabled" | "project" | "tag" | "software" | "cpus" | "ram" | "blacklist" | "busy" | "job_maximum" | "queue_maximum" | "priority" | "minimum" | "running_jobs_first" | "share" | "older_job" | "assignable"; detail: string }[] };
+      status: 200;
+      args: [options: { path: { /** a job id or title */ job: string }; query?: { /** only this agent */ agent?: string; /** only the counts per reason, no per-agent list */ summary?: boolean }; signal?: AbortSignal }];
+    };
+  };
   "/api/v1/jobtypes/": {
     /** List job types */
     get: {

@@ -32,6 +32,7 @@ import { JobEditDialog, type JobEdit } from '../components/job-edit-dialogs';
 import { NotifiedUsers } from '../components/notified-users';
 import { TaskTable } from '../components/task-table';
 import { JobThumbnails } from '../components/thumbnails';
+import { WhyWaitingDialog } from '../components/why-waiting';
 
 function countTasks(tasks: readonly Task[] | undefined) {
   const c = { queued: 0, running: 0, done: 0, failed: 0 };
@@ -60,6 +61,7 @@ export function JobPage({ id }: { id: string }) {
   const tasks = useQuery(jobTasksQuery(id));
   const [edit, setEdit] = useState<JobEdit>();
   const [deleting, setDeleting] = useState(false);
+  const [explaining, setExplaining] = useState(false);
   const summary = useMemo(() => countTasks(tasks.data), [tasks.data]);
   const latest = useQuery({
     queryKey: ['jobtypes', 'latest', job.data?.jobtype],
@@ -117,68 +119,75 @@ export function JobPage({ id }: { id: string }) {
         }
         documentTitle={j.title}
         actions={
-          mayChange && (
-            <>
-              <button
-                type="button"
-                className="btn"
-                onClick={() => act.mutate('rerun')}
-                disabled={act.isPending}
-              >
-                Rerun
+          <>
+            {summary.counts.queued > 0 && j.state !== 'done' && (
+              <button type="button" className="btn" onClick={() => setExplaining(true)}>
+                Why waiting?
               </button>
-              <button
-                type="button"
-                className="btn"
-                onClick={() => act.mutate('rerun_failed')}
-                disabled={act.isPending || summary.counts.failed === 0}
-              >
-                Rerun failed
-              </button>
-              {j.state === 'paused' ? (
-                <button
-                  type="button"
-                  className="btn btn-primary"
-                  onClick={() => act.mutate('unpause')}
-                  disabled={act.isPending}
-                >
-                  Resume
-                </button>
-              ) : (
+            )}
+            {mayChange && (
+              <>
                 <button
                   type="button"
                   className="btn"
-                  onClick={() => act.mutate('pause')}
-                  disabled={act.isPending || j.state === 'done'}
+                  onClick={() => act.mutate('rerun')}
+                  disabled={act.isPending}
                 >
-                  Pause
+                  Rerun
                 </button>
-              )}
-              <Menu
-                label="Edit"
-                items={[
-                  { label: 'Frame range…', onSelect: () => setEdit('frames') },
-                  { label: 'Scheduling…', onSelect: () => setEdit('scheduling') },
-                  { label: 'Automatic deletion…', onSelect: () => setEdit('autodelete') },
-                  { label: 'Notes…', onSelect: () => setEdit('notes') },
-                  { label: 'Tags…', onSelect: () => setEdit('tags') },
-                  { label: 'Tag requirements…', onSelect: () => setEdit('requirements') },
-                  ...(newer
-                    ? [
-                        {
-                          label: `Upgrade to ${j.jobtype} v${newer}`,
-                          onSelect: () => upgrade.mutate(newer),
-                          separated: true,
-                        },
-                      ]
-                    : []),
-                ]}
-              />
-              <button type="button" className="btn btn-danger" onClick={() => setDeleting(true)}>
-                Delete
-              </button>
-            </>
-          )
+                <button
+                  type="button"
+                  className="btn"
+                  onClick={() => act.mutate('rerun_failed')}
+                  disabled={act.isPending || summary.counts.failed === 0}
+                >
+                  Rerun failed
+                </button>
+                {j.state === 'paused' ? (
+                  <button
+                    type="button"
+                    className="btn btn-primary"
+                    onClick={() => act.mutate('unpause')}
+                    disabled={act.isPending}
+                  >
+                    Resume
+                  </button>
+                ) : (
+                  <button
+                    type="button"
+                    className="btn"
+                    onClick={() => act.mutate('pause')}
+                    disabled={act.isPending || j.state === 'done'}
+                  >
+                    Pause
+                  </button>
+                )}
+                <Menu
+                  label="Edit"
+                  items={[
+                    { label: 'Frame range…', onSelect: () => setEdit('frames') },
+                    { label: 'Scheduling…', onSelect: () => setEdit('scheduling') },
+                    { label: 'Automatic deletion…', onSelect: () => setEdit('autodelete') },
+                    { label: 'Notes…', onSelect: () => setEdit('notes') },
+                    { label: 'Tags…', onSelect: () => setEdit('tags') },
+                    { label: 'Tag requirements…', onSelect: () => setEdit('requirements') },
+                    ...(newer
+                      ? [
+                          {
+                            label: `Upgrade to ${j.jobtype} v${newer}`,
+                            onSelect: () => upgrade.mutate(newer),
+                            separated: true,
+                          },
+                        ]
+                      : []),
+                  ]}
+                />
+                <button type="button" className="btn btn-danger" onClick={() => setDeleting(true)}>
+                  Delete
+                </button>
+              </>
+            )}
+          </>
         }
       />
 
@@ -401,6 +410,7 @@ export function JobPage({ id }: { id: string }) {
       </div>
 
       {edit && <JobEditDialog job={j} edit={edit} onClose={() => setEdit(undefined)} />}
+      {explaining && <WhyWaitingDialog jobId={j.id} onClose={() => setExplaining(false)} />}
       <ConfirmDialog
         open={deleting}
         title="Delete job"
