@@ -10,9 +10,9 @@ import { Migrator, NO_MIGRATIONS, type Kysely, type Migration } from 'kysely';
 import type { AnyDatabaseHandle, DatabaseRole } from './connection/open-database.js';
 import { initialMigration } from './migrations/0001-initial.js';
 import { rolesMigration } from './migrations/0002-roles.js';
-import { jobListingIndexesMigration } from './migrations/0003-job-listing-indexes.js';
 import { schedulerMigration } from './migrations/0003-scheduler.js';
 import { agentLinkIndexesMigration } from './migrations/0004-agent-link-indexes.js';
+import { jobListingIndexesMigration } from './migrations/0005-job-listing-indexes.js';
 import type { MigrationContext } from './migrations/migration-context.js';
 import { statisticsInitialMigration } from './migrations/statistics-0001-initial.js';
 
@@ -22,9 +22,9 @@ const MIGRATIONS: Readonly<Record<DatabaseRole, MigrationSet>> = {
   main: {
     '0001-initial': initialMigration,
     '0002-roles': rolesMigration,
-    '0003-job-listing-indexes': jobListingIndexesMigration,
     '0003-scheduler': schedulerMigration,
     '0004-agent-link-indexes': agentLinkIndexesMigration,
+    '0005-job-listing-indexes': jobListingIndexesMigration,
   },
   statistics: {
     '0001-initial': statisticsInitialMigration,

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { createJobGroup } from '../../src/db/groups/job-group.repository.js';
 import { listTasks } from '../../src/db/tasks/task.repository.js';
+import type { FarmEvent } from '../../src/master/events/farm-events.js';
 import { unique } from '../support/fixtures.js';
 import { json, makeJobType, makeQueue, makeSoftware } from '../support/job-farm.js';
 import { forEachDialectMaster, type TestMaster } from '../support/master.js';
@@ -197,6 +199,29 @@ forEachDialectMaster((_dialect, farm) => {
       expect(job).toMatchObject({ jobtype_version: 2, jobqueue: `/${queue.name}` });
       const latest = json(await submit({ title: unique('v'), jobtype }), 201);
       expect(latest.jobtype_version).toBe(3);
+    });
+
+    it('puts the job in a job group and announces it', async () => {
+      const f = farm();
+      const jobtype = await makeJobType(f);
+      const [jobType] = await f.master.context.db
+        .selectFrom('jobtypes')
+        .select('id')
+        .where('name', '=', jobtype)
+        .execute();
+      const group = await createJobGroup(f.master.context.db, {
+        title: unique('group'),
+        mainJobtypeId: jobType!.id,
+      });
+      const events: FarmEvent[] = [];
+      f.master.context.events.on((e) => events.push(e));
+      const job = json<{ id: number }>(
+        await submit({ title: unique('g'), jobtype, job_group_id: group.id }),
+        201,
+      );
+      expect(job).toMatchObject({ job_group_id: group.id, jobgroup: group.title });
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(events).toContainEqual({ type: 'job.changed', jobId: job.id });
     });
 
     it('creates unknown owners and notified users (autocreate_users) for wranglers', async () => {

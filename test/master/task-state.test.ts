@@ -79,6 +79,17 @@ forEachDialect((_dialect, database) => {
       expect((await getJob(db, job.id)).state).toBe(FAILED);
     });
 
+    it('re-derives the job state only when the change can affect it', async () => {
+      const { db, tasks } = await setup();
+      const agent = await makeAgent(db);
+      const id = tasks[0]!.id;
+      expect((await applyTaskChange(db, id, { agentId: agent.id }, { now: 1, limits })).job).toBeDefined();
+      // Assigned → running on the same agent: still unfinished and held by that agent.
+      expect((await applyTaskChange(db, id, { state: RUNNING }, { now: 2, limits })).job).toBeUndefined();
+      expect((await applyTaskChange(db, id, { progress: 0.5 }, { now: 3, limits })).job).toBeUndefined();
+      expect((await applyTaskChange(db, id, { state: DONE }, { now: 4, limits })).job).toBeDefined();
+    });
+
     it('keeps a paused job paused and ignores tasks held by offline agents', async () => {
       const { db, job, tasks } = await setup();
       const offline = await makeAgent(db, { state: AgentState.values.OFFLINE });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { compileCheck, TaskReportSchema, type TaskReport } from '../../src/api/agent-protocol/index.js';
 import { WorkState } from '../../src/core/enums.js';
 import { getJob } from '../../src/db/jobs/job.repository.js';
 import { listAgentsTaskFailedOn } from '../../src/db/tasks/failed-task.repository.js';
@@ -129,8 +130,12 @@ forEachDialectMaster((_dialect, farm) => {
       const queue = await makeQueue(f, unique('tq'));
       const { job, tasks } = await jobWithTasks(f, { jobqueue: queue.name });
       const [a, b] = tasks;
-      await updateTask(db, a!.id, { agentId: agent.id });
-      await updateTask(db, b!.id, { agentId: agent.id });
+      // A wrangler (standing in for the scheduler) assigns both tasks; the job is running from then on.
+      for (const task of [a!, b!]) {
+        const assigned = await report(f, job.id, task.id, { agent_id: agent.id }, 'wrangler');
+        expect(json<TaskDict>(assigned, 200)).toMatchObject({ state: 'assigned', attempts: 1 });
+      }
+      expect((await getJob(db, job.id)).state).toBe(RUNNING);
 
       const running = json<TaskDict>(await report(f, job.id, a!.id, { state: 'running' }), 200);
       expect(running).toMatchObject({
@@ -157,7 +162,7 @@ forEachDialectMaster((_dialect, farm) => {
         await report(f, job.id, b!.id, { priority: 1, state: 'done' }, 'wrangler'),
         200,
       );
-      expect(last).toMatchObject({ state: 'done', progress: 1, priority: 1, attempts: 0 });
+      expect(last).toMatchObject({ state: 'done', progress: 1, priority: 1, attempts: 1 });
       const finished = json<{ state: string }>(await f.inject({ url: `/api/v1/jobs/${job.id}` }), 200);
       expect(finished.state).toBe('done');
       expect(events).toContainEqual({ type: 'job.changed', jobId: job.id });
@@ -204,6 +209,18 @@ forEachDialectMaster((_dialect, farm) => {
       await new Promise((resolve) => setImmediate(resolve));
       expect(await getTask(db, tasks[0]!.id)).toEqual(before);
       expect(events).toEqual([]);
+    });
+
+    it('leaves the start time to the agent for job types without automatic start times', async () => {
+      const f = farm();
+      const agent = await makeAgent(f);
+      const { job, tasks } = await jobWithTasks(f, { noStart: true });
+      const id = tasks[0]!.id;
+      json(await report(f, job.id, id, { agent_id: agent.id }, 'wrangler'), 200);
+      const running = json<TaskDict>(await report(f, job.id, id, { state: 'running' }), 200);
+      expect(running.time_started).toBeNull();
+      const started = json<TaskDict>(await report(f, job.id, id, { time_started: 'now' }), 200);
+      expect(started.time_started).toEqual(expect.any(String));
     });
 
     it('lets an agent hand a task back to the queue', async () => {
@@ -269,13 +286,34 @@ forEachDialectMaster((_dialect, farm) => {
       const [held, elsewhere, free] = tasks;
       await updateTask(db, held!.id, { agentId: mine.id });
       await updateTask(db, elsewhere!.id, { agentId: foreign.id });
-      expect((await report(f, job.id, elsewhere!.id, { state: 'running' })).statusCode).toBe(403);
-      expect((await report(f, job.id, free!.id, { state: 'running' })).statusCode).toBe(403);
+      // 409, not 403: the agent drops the report (it retries 401/403 as if the master were unreachable).
+      expect((await report(f, job.id, elsewhere!.id, { state: 'running' })).statusCode).toBe(409);
+      expect((await report(f, job.id, free!.id, { state: 'running' })).statusCode).toBe(409);
       expect((await report(f, job.id, held!.id, { priority: 5 })).statusCode).toBe(403);
       expect((await report(f, job.id, held!.id, { agent_id: foreign.id })).statusCode).toBe(403);
       expect((await report(f, other.job.id, held!.id, { state: 'running' })).statusCode).toBe(404);
       expect((await report(f, job.id, held!.id, { state: 'running' })).statusCode).toBe(200);
       expect((await getTask(db, held!.id)).state).toBe(RUNNING);
+    });
+
+    it("accepts the Drover agent's reports: attempt, the real start time; a stale attempt is a 409", async () => {
+      const f = farm();
+      const agent = await makeAgent(f);
+      const { job, tasks } = await jobWithTasks(f);
+      const id = tasks[0]!.id;
+      json(await report(f, job.id, id, { agent_id: agent.id }, 'wrangler'), 200);
+      const startedAt = '2026-03-04T05:06:07.089Z';
+      const body: TaskReport = { state: 'running', attempt: 1, time_started: startedAt };
+      expect(compileCheck(TaskReportSchema)(body).ok).toBe(true);
+      const running = json<TaskDict>(await report(f, job.id, id, body), 200);
+      expect(running).toMatchObject({ state: 'running', time_started: startedAt });
+      json(await report(f, job.id, id, { progress: 0.3, attempt: 1 }), 200);
+      const stale = await report(f, job.id, id, { state: 'done', attempt: 0 });
+      expect(stale.statusCode).toBe(409);
+      expect(stale.json().error).toMatch(/attempt 1/);
+      expect((await report(f, job.id, id, { time_started: 'yesterday' })).statusCode).toBe(400);
+      const back: TaskReport = { state: 'queued', agent_id: null, attempt: 1 };
+      expect(json<TaskDict>(await report(f, job.id, id, back), 200)).toMatchObject({ state: 'queued' });
     });
 
     it('lets artists change priority and hidden of tasks of their own jobs only', async () => {

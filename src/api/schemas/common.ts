@@ -2,7 +2,7 @@
  * Building blocks shared by the resource schemas. Times on the wire are ISO-8601 UTC strings; enums are
  * lowercase strings on output and accept the string or the integer on input.
  */
-import Type from 'typebox';
+import Type, { type Static, type TSchema } from 'typebox';
 
 export const ErrorResponse = Type.Object(
   { error: Type.String({ description: 'what was wrong, naming the offending field' }) },
@@ -37,4 +37,13 @@ export function isoTime(ms: number): string;
 export function isoTime(ms: number | null): string | null;
 export function isoTime(ms: number | null): string | null {
   return ms === null ? null : new Date(ms).toISOString();
+}
+
+/**
+ * A value or null in a response schema. Unlike `Nullable` (anyOf [T, null]), which the serializer can only
+ * resolve by validating each value against the branches, `nullable: true` serialises at full speed — it
+ * matters in lists of thousands of entries. OpenAPI 3.0 reads it natively.
+ */
+export function OrNull<T extends TSchema>(schema: T) {
+  return Type.Unsafe<Static<T> | null>({ ...schema, nullable: true });
 }

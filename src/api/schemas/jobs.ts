@@ -7,7 +7,7 @@
  * list said "assigned" there).
  */
 import Type, { type Static } from 'typebox';
-import { Nullable, NullableTimestamp, Timestamp } from './common.js';
+import { Nullable, OrNull, Timestamp } from './common.js';
 
 /** A string that is looked up in the database: non-empty and free of NUL (which PostgreSQL cannot hold). */
 export function Name(maxLength: number, description?: string) {
@@ -44,10 +44,10 @@ export const JobReference = Type.Object({ id: Type.Integer(), title: Type.String
 export const SoftwareRequirementView = Type.Object({
   software_id: Type.Integer(),
   software: Type.String(),
-  min_version_id: Nullable(Type.Integer()),
-  min_version: Nullable(Type.String()),
-  max_version_id: Nullable(Type.Integer()),
-  max_version: Nullable(Type.String()),
+  min_version_id: OrNull(Type.Integer()),
+  min_version: OrNull(Type.String()),
+  max_version_id: OrNull(Type.Integer()),
+  max_version: OrNull(Type.String()),
 });
 
 export const TagRequirementView = Type.Object({ tag: Type.String(), negate: Type.Boolean() });
@@ -55,7 +55,7 @@ export const TagRequirementView = Type.Object({ tag: Type.String(), negate: Type
 export const NotifiedUserView = Type.Object({
   id: Type.Integer(),
   username: Type.String(),
-  email: Nullable(Type.String()),
+  email: OrNull(Type.String()),
   on_success: Type.Boolean(),
   on_failure: Type.Boolean(),
   on_deletion: Type.Boolean(),
@@ -74,37 +74,37 @@ export const JobView = Type.Object({
   state: JobStateName,
   priority: Type.Integer(),
   weight: Type.Integer(),
-  minimum_agents: Nullable(Type.Integer()),
-  maximum_agents: Nullable(Type.Integer()),
+  minimum_agents: OrNull(Type.Integer()),
+  maximum_agents: OrNull(Type.Integer()),
   time_submitted: Timestamp,
-  time_started: NullableTimestamp,
-  time_finished: NullableTimestamp,
+  time_started: OrNull(Timestamp),
+  time_finished: OrNull(Timestamp),
   jobtype: Type.String(),
   jobtype_version: Type.Integer(),
   /** The first and last frame of the job's tasks (null only for a job without tasks). */
-  start: Nullable(Type.Number()),
-  end: Nullable(Type.Number()),
+  start: OrNull(Type.Number()),
+  end: OrNull(Type.Number()),
   by: Type.Number(),
-  num_tiles: Nullable(Type.Integer()),
+  num_tiles: OrNull(Type.Integer()),
   batch: Type.Integer(),
   requeue: Type.Integer(),
   cpus: Type.Integer(),
   ram: Type.Integer(),
-  ram_warning: Nullable(Type.Integer()),
-  ram_max: Nullable(Type.Integer()),
+  ram_warning: OrNull(Type.Integer()),
+  ram_max: OrNull(Type.Integer()),
   hidden: Type.Boolean(),
   notes: Type.String(),
-  output_link: Nullable(Type.String()),
-  project: Nullable(Type.String()),
-  environ: Nullable(Environment),
-  data: Nullable(JsonObject),
+  output_link: OrNull(Type.String()),
+  project: OrNull(Type.String()),
+  environ: OrNull(Environment),
+  data: OrNull(JsonObject),
   to_be_deleted: Type.Boolean(),
   completion_notify_sent: Type.Boolean(),
-  autodelete_time: Nullable(Type.Integer()),
-  user: Nullable(Type.String()),
-  jobqueue: Nullable(Type.String({ description: 'the queue path, e.g. "/studio/lighting"' })),
-  job_group_id: Nullable(Type.Integer()),
-  jobgroup: Nullable(Type.String({ description: "the job group's title" })),
+  autodelete_time: OrNull(Type.Integer()),
+  user: OrNull(Type.String()),
+  jobqueue: OrNull(Type.String({ description: 'the queue path, e.g. "/studio/lighting"' })),
+  job_group_id: OrNull(Type.Integer()),
+  jobgroup: OrNull(Type.String({ description: "the job group's title" })),
   tags: Type.Array(Type.String()),
   tag_requirements: Type.Array(TagRequirementView),
   software_requirements: Type.Array(SoftwareRequirementView),
@@ -181,7 +181,9 @@ export const SubmitJobBody = Type.Object(
     ...JobColumns,
     title: Type.String({ minLength: 1, maxLength: 255 }),
     jobtype: Name(64, 'the job type name'),
-    jobtype_version: Type.Optional(Type.Integer({ minimum: 1, description: 'default: the latest' })),
+    jobtype_version: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 2147483647, description: 'default: the latest' }),
+    ),
     user: Type.Optional(Nullable(Name(255, "the owner's username (default: the caller)"))),
   },
   { additionalProperties: false },
@@ -191,7 +193,7 @@ export type SubmitJobBody = Static<typeof SubmitJobBody>;
 export const UpdateJobBody = Type.Object(
   {
     ...JobColumns,
-    jobtype_version: Type.Optional(Type.Integer({ minimum: 1 })),
+    jobtype_version: Type.Optional(Type.Integer({ minimum: 1, maximum: 2147483647 })),
     user: Type.Optional(Nullable(Name(255))),
   },
   { additionalProperties: false },
@@ -254,13 +256,13 @@ export const JobListItem = Type.Object({
   state: JobStateName,
   priority: Type.Integer(),
   weight: Type.Integer(),
-  user: Nullable(Type.String()),
+  user: OrNull(Type.String()),
   jobtype: Type.String(),
   jobtype_version: Type.Integer(),
-  jobqueue: Nullable(Type.String()),
+  jobqueue: OrNull(Type.String()),
   time_submitted: Timestamp,
-  time_started: NullableTimestamp,
-  time_finished: NullableTimestamp,
+  time_started: OrNull(Timestamp),
+  time_finished: OrNull(Timestamp),
   hidden: Type.Boolean(),
   to_be_deleted: Type.Boolean(),
   tasks_queued: Type.Optional(Type.Integer()),
@@ -275,6 +277,3 @@ export const NotifiedUserParams = Type.Object({
   job: Type.String({ minLength: 1, maxLength: 1024 }),
   username: Type.String({ minLength: 1, maxLength: 1024 }),
 });
-
-/** GET /jobs/schema: column → SQL type, as PyFarm's `to_schema` answered. */
-export const JobSchemaView = Type.Record(Type.String(), Type.String());

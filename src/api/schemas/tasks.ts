@@ -5,7 +5,7 @@
  * Task states on the wire: a stored NULL is "queued" without an agent and "assigned" with one.
  */
 import Type, { type Static } from 'typebox';
-import { IdOrName, Nullable, NullableTimestamp, Timestamp } from './common.js';
+import { IdOrName, Nullable, OrNull, Timestamp } from './common.js';
 
 export const TaskStateName = Type.Union(
   [
@@ -47,24 +47,24 @@ export const TaskView = Type.Object({
   state: TaskStateName,
   priority: Type.Integer(),
   frame: Type.Number(),
-  tile: Nullable(Type.Integer()),
-  agent_id: Nullable(Type.String()),
+  tile: OrNull(Type.Integer()),
+  agent_id: OrNull(Type.String()),
   attempts: Type.Integer(),
   failures: Type.Integer(),
   progress: Type.Number(),
-  last_error: Nullable(Type.String()),
+  last_error: OrNull(Type.String()),
   sent_to_agent: Type.Boolean(),
   hidden: Type.Boolean(),
   time_submitted: Timestamp,
-  time_started: NullableTimestamp,
-  time_finished: NullableTimestamp,
+  time_started: OrNull(Timestamp),
+  time_finished: OrNull(Timestamp),
 });
 export type TaskView = Static<typeof TaskView>;
 
 export const TaskAgentView = Type.Object({
   id: Type.String(),
   hostname: Type.String(),
-  remote_ip: Nullable(Type.String()),
+  remote_ip: OrNull(Type.String()),
   port: Type.Integer(),
 });
 
@@ -72,7 +72,7 @@ export const TaskAgentView = Type.Object({
 export const TaskDetailView = Type.Object({
   ...TaskView.properties,
   job: Type.Object({ id: Type.Integer(), title: Type.String() }),
-  agent: Nullable(TaskAgentView),
+  agent: OrNull(TaskAgentView),
 });
 export type TaskDetailView = Static<typeof TaskDetailView>;
 
@@ -91,15 +91,27 @@ export const TaskListQuery = Type.Object(
 
 /**
  * A task report. Agents send `state` (+ `last_error`, `agent_id: null` to hand the task back), `progress`
- * or `time_started: "now"`; wranglers may also set `agent_id`, `priority` and `hidden`. Times other than
- * "now", the frame and the job cannot be set.
+ * or `time_started` ("now", or the time the process really started, for reports delivered late), with the
+ * `attempt` they were given so that a report about an earlier attempt is refused; wranglers may also set
+ * `agent_id`, `priority` and `hidden`. The finish and submission times, the frame and the job cannot be set.
  */
 export const UpdateTaskBody = Type.Object(
   {
     state: Type.Optional(ReportedTaskState),
     progress: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
     last_error: Type.Optional(Nullable(Type.String())),
-    time_started: Type.Optional(Type.Literal('now')),
+    time_started: Type.Optional(
+      Type.Union([Type.Literal('now'), Type.String({ format: 'date-time' })], {
+        description: '"now" or an ISO-8601 time',
+      }),
+    ),
+    attempt: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: 2147483647,
+        description: "the attempt the report is about (the task's `attempts` when it was assigned)",
+      }),
+    ),
     agent_id: Type.Optional(Nullable(Uuid)),
     priority: Type.Optional(Type.Integer()),
     hidden: Type.Optional(Type.Boolean()),

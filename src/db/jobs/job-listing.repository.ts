@@ -4,7 +4,8 @@
  *
  * The shown state of a job differs from the stored one in one case: a stored NULL reads "running" while
  * some unfinished task of the job (queued-but-assigned or running) is held by an agent, else "queued".
- * `findJobsWithHeldTasks` answers that with two index seeks per job (index tasks(job_id, state, agent_id)).
+ * `findJobsWithHeldTasks` answers that with two index seeks per job (index tasks(job_id, state, agent_id));
+ * a filter by state reads the few held tasks through tasks(state, agent_id, job_id).
  */
 import { sql, type ExpressionBuilder, type Kysely, type SelectQueryBuilder } from 'kysely';
 import { WorkState, type WorkStateValue } from '../../core/enums.js';
@@ -167,23 +168,52 @@ export async function findJobsWithHeldTasks(
   const held = new Set<number>();
   for (let start = 0; start < jobIds.length; start += IDS_PER_STATEMENT) {
     const chunk = jobIds.slice(start, start + IDS_PER_STATEMENT);
+    // One EXISTS per state, so that each is a seek on tasks(job_id, state, agent_id) that stops at the
+    // first row; an OR of the states would scan all of a job's tasks.
     const rows = await db
-      .selectFrom('tasks')
-      .select('job_id')
-      .distinct()
-      .where('job_id', 'in', chunk)
-      .where((eb) => heldTask(eb))
+      .selectFrom('jobs')
+      .select('jobs.id')
+      .where('jobs.id', 'in', chunk)
+      .where((eb) => eb.or([eb.exists(heldTasksOfJob(eb, null)), eb.exists(heldTasksOfJob(eb, RUNNING))]))
       .execute();
-    for (const row of rows) held.add(row.job_id);
+    for (const row of rows) held.add(row.id);
   }
   return held;
 }
 
-function heldTask(eb: ExpressionBuilder<Database, 'tasks'>) {
-  return eb.and([
-    eb('tasks.agent_id', 'is not', null),
-    eb.or([eb('tasks.state', 'is', null), eb('tasks.state', '=', RUNNING)]),
-  ]);
+/**
+ * Every job with an unfinished task held by an agent. Reads only the held tasks (at most what the agents
+ * hold) through tasks(state, agent_id, job_id): cheaper than per-job seeks once a list has many jobs.
+ */
+export async function listJobsWithHeldTasks(db: Kysely<Database>): Promise<Set<number>> {
+  const rows = await db
+    .selectFrom('jobs')
+    .select('jobs.id')
+    .where('jobs.id', 'in', (eb) => jobsWithHeldTasks(eb))
+    .execute();
+  return new Set(rows.map((row) => row.id));
+}
+
+function heldTasksOfJob(eb: ExpressionBuilder<Database, 'jobs'>, state: WorkStateValue | null) {
+  return eb
+    .selectFrom('tasks')
+    .select('tasks.id')
+    .whereRef('tasks.job_id', '=', 'jobs.id')
+    .where('tasks.state', state === null ? 'is' : '=', state)
+    .where('tasks.agent_id', 'is not', null);
+}
+
+/** The ids of jobs with a held task: few rows (at most the tasks agents hold), read from tasks(state, agent_id). */
+function jobsWithHeldTasks(eb: ExpressionBuilder<Database, 'jobs'>) {
+  return eb
+    .selectFrom('tasks')
+    .select('tasks.job_id')
+    .where((inner) =>
+      inner.or([
+        inner.and([inner('tasks.state', 'is', null), inner('tasks.agent_id', 'is not', null)]),
+        inner.and([inner('tasks.state', '=', RUNNING), inner('tasks.agent_id', 'is not', null)]),
+      ]),
+    );
 }
 
 function applyFilter<O>(
@@ -262,17 +292,16 @@ function applyFilter<O>(
     if (states.has('failed')) stored.push(FAILED);
     if (states.has('running')) stored.push(RUNNING);
     q = q.where((eb) => {
-      const held = eb.exists(
-        eb
-          .selectFrom('tasks')
-          .select('tasks.id')
-          .whereRef('tasks.job_id', '=', 'jobs.id')
-          .where((inner) => heldTask(inner)),
-      );
       const alternatives = [];
       if (stored.length > 0) alternatives.push(eb('jobs.state', 'in', stored));
-      if (states.has('running')) alternatives.push(eb.and([eb('jobs.state', 'is', null), held]));
-      if (states.has('queued')) alternatives.push(eb.and([eb('jobs.state', 'is', null), eb.not(held)]));
+      if (states.has('running')) {
+        alternatives.push(eb.and([eb('jobs.state', 'is', null), eb('jobs.id', 'in', jobsWithHeldTasks(eb))]));
+      }
+      if (states.has('queued')) {
+        alternatives.push(
+          eb.and([eb('jobs.state', 'is', null), eb('jobs.id', 'not in', jobsWithHeldTasks(eb))]),
+        );
+      }
       return alternatives.length === 0 ? eb.lit(false) : eb.or(alternatives);
     });
   }

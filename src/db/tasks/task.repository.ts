@@ -269,6 +269,24 @@ export async function updateTask(
   });
 }
 
+/**
+ * Changes a task the caller has just read (`before`, inside the same transaction) with one UPDATE, and
+ * returns it as stored, without reading it again: the hot path of agents' task reports.
+ */
+export async function updateReadTask(
+  db: Kysely<Database>,
+  before: Task,
+  patch: TaskFields,
+  options?: WriteOptions,
+): Promise<Task> {
+  const values = checkTaskFields(patch, options);
+  if (Object.keys(values).length === 0) return before;
+  await requireAgent(db, values.agent_id);
+  const result = await db.updateTable('tasks').set(values).where('id', '=', before.id).executeTakeFirst();
+  if (Number(result.numUpdatedRows) === 0) throw new NotFoundError('task', before.id);
+  return toTask({ ...taskRow(before), ...values });
+}
+
 /** Applies one patch to every listed task (any number of ids); returns how many rows matched. */
 export async function updateTasks(
   db: Kysely<Database>,
@@ -395,7 +413,29 @@ function checkTaskFields(input: TaskFields, options: WriteOptions | undefined): 
   return v;
 }
 
-function toTask(row: Selectable<TasksTable>): Task {
+function taskRow(task: Task): Selectable<TasksTable> {
+  return {
+    id: task.id,
+    state: task.state,
+    priority: task.priority,
+    time_submitted: task.timeSubmitted,
+    time_started: task.timeStarted,
+    time_finished: task.timeFinished,
+    agent_id: task.agentId,
+    job_id: task.jobId,
+    hidden: task.hidden,
+    attempts: task.attempts,
+    failures: task.failures,
+    frame: task.frame,
+    tile: task.tile,
+    last_error: task.lastError,
+    sent_to_agent: task.sentToAgent,
+    progress: task.progress,
+  };
+}
+
+/** A tasks row (`selectAll('tasks')`) as a Task. */
+export function toTask(row: Selectable<TasksTable>): Task {
   return {
     id: row.id,
     state: row.state as WorkStateValue | null,

@@ -10,9 +10,10 @@ import type { Database } from '../../db/database.js';
 import type { JobFields } from '../../db/jobs/job.repository.js';
 import { findJobQueueByPath } from '../../db/queues/job-queue.repository.js';
 import type { FrameRange } from '../../db/tasks/frame-range.js';
-import { createUser, findUser, type User } from '../../db/users/user.repository.js';
+import { findUser, type User } from '../../db/users/user.repository.js';
 import type { MasterContext } from '../context.js';
 import type { Principal } from '../http/access.js';
+import { findOrAutocreateUser } from '../users/autocreate-user.js';
 import { mayChangeAnyJob } from './job-access.js';
 
 type JobColumnsInput = Omit<SubmitJobBody, 'jobtype' | 'title'> & { title?: string };
@@ -49,8 +50,8 @@ export function jobFieldsOf(input: JobColumnsInput | UpdateJobBody): JobFields {
 
 /**
  * The owner a request names. Omitted on submission → the caller. Artists may own only their own jobs;
- * wranglers may name anyone (and null: no owner). Unknown users are created when `autocreate` is set
- * (PyFarm's `autocreate_users`, for submissions), else 404.
+ * wranglers may name anyone (and null: no owner). With `autocreate` (submissions), unknown users are
+ * created as `autocreate_users` says; otherwise they are a 404.
  */
 export async function resolveOwner(
   db: Kysely<Database>,
@@ -69,30 +70,10 @@ export async function resolveOwner(
       `user: artists submit and own jobs as themselves (${principal.username}), not as ${username}`,
     );
   }
+  if (options.autocreate) return findOrAutocreateUser(db, ctx.config, username);
   const existing = await findUser(db, username);
-  if (existing) return existing;
-  if (!options.autocreate) throw new NotFoundError('user', username);
-  return createImplicitUser(db, ctx, username);
-}
-
-/** A user named by a submission (owner or notified user) that does not exist yet, per `autocreate_users`. */
-export async function findOrCreateNamedUser(
-  db: Kysely<Database>,
-  ctx: MasterContext,
-  username: string,
-): Promise<User> {
-  const existing = await findUser(db, username);
-  if (existing) return existing;
-  if (!ctx.config.autocreate_users) throw new NotFoundError('user', username);
-  return createImplicitUser(db, ctx, username);
-}
-
-async function createImplicitUser(db: Kysely<Database>, ctx: MasterContext, username: string): Promise<User> {
-  const template = ctx.config.autocreate_user_email;
-  const email = template ? template.replaceAll('{username}', username) : null;
-  const user = await createUser(db, { username, email });
-  ctx.log.warn({ username }, 'user created implicitly by a job submission');
-  return user;
+  if (!existing) throw new NotFoundError('user', username);
+  return existing;
 }
 
 /** A queue path ("a/b" or "/a/b") → its id; null clears the queue. */

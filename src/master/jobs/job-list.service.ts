@@ -8,6 +8,7 @@ import { NotFoundError } from '../../core/errors.js';
 import {
   countJobSummaries,
   findJobsWithHeldTasks,
+  listJobsWithHeldTasks,
   listJobSummaries,
   type JobSummaryFilter,
 } from '../../db/jobs/job-listing.repository.js';
@@ -19,6 +20,11 @@ import type { MasterContext } from '../context.js';
 import { jobListItem } from './job.view.js';
 
 export const DEFAULT_PER_PAGE = 100;
+/**
+ * Up to this many queued jobs in a list, each is checked for held tasks with index seeks; beyond it, the
+ * held tasks of the whole farm (bounded by what the agents hold) are read once instead.
+ */
+const PER_JOB_HELD_CHECKS = 50;
 
 export interface JobList {
   jobs: JobListItem[];
@@ -61,7 +67,12 @@ export async function listJobsForRequest(ctx: MasterContext, query: JobListQuery
     ...(paged ? { limit: perPage, offset: ((query.page ?? 1) - 1) * perPage } : {}),
   });
   const queuedIds = summaries.filter((s) => s.state === null).map((s) => s.id);
-  const held = queuedIds.length > 0 ? await findJobsWithHeldTasks(db, queuedIds) : new Set<number>();
+  const held =
+    queuedIds.length === 0
+      ? new Set<number>()
+      : queuedIds.length > PER_JOB_HELD_CHECKS
+        ? await listJobsWithHeldTasks(db)
+        : await findJobsWithHeldTasks(db, queuedIds);
   const counts = query.task_counts
     ? await countTasksByState(
         db,

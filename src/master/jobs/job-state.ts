@@ -6,7 +6,8 @@
  * The job's own hooks apply: becoming RUNNING (from anything but RUNNING/PAUSED, or with no start time)
  * stamps time_started and clears time_finished; becoming DONE or FAILED stamps time_finished.
  *
- * Each question is an EXISTS query on indexed columns, so this stays cheap for jobs of 100,000 tasks.
+ * Each question is a seek on tasks(job_id, state, agent_id) that stops at the first row, so this stays
+ * cheap for jobs of 100,000 tasks.
  */
 import type { Kysely } from 'kysely';
 import { AgentState, WorkState, type WorkStateValue } from '../../core/enums.js';
@@ -24,34 +25,49 @@ export interface JobStateChange {
 }
 
 export async function deriveJobState(db: Kysely<Database>, job: Job): Promise<WorkStateValue | null> {
-  const unfinished = await db
+  const unfinished =
+    (await hasTask(db, job.id, null)) ||
+    (await hasTask(db, job.id, RUNNING)) ||
+    (await hasTask(db, job.id, PAUSED));
+  if (!unfinished) return (await hasTask(db, job.id, FAILED)) ? FAILED : DONE;
+  if (job.state === PAUSED) return PAUSED;
+  const live = (await hasLiveTask(db, job.id, null)) || (await hasLiveTask(db, job.id, RUNNING));
+  return live ? RUNNING : null;
+}
+
+/**
+ * Whether the job has a task in `state` (null: queued or assigned). One state per query, so that each is a
+ * seek on tasks(job_id, state, agent_id) that stops at the first row; an OR of states would make SQLite
+ * walk all of a job's tasks, 100,000 for a big job.
+ */
+async function hasTask(db: Kysely<Database>, jobId: number, state: WorkStateValue | null): Promise<boolean> {
+  const row = await db
     .selectFrom('tasks')
     .select('id')
-    .where('job_id', '=', job.id)
-    .where((eb) => eb.or([eb('state', 'is', null), eb('state', 'in', [RUNNING, PAUSED])]))
+    .where('job_id', '=', jobId)
+    .where('state', state === null ? 'is' : '=', state)
     .limit(1)
     .executeTakeFirst();
-  if (!unfinished) {
-    const failed = await db
-      .selectFrom('tasks')
-      .select('id')
-      .where('job_id', '=', job.id)
-      .where('state', '=', FAILED)
-      .limit(1)
-      .executeTakeFirst();
-    return failed ? FAILED : DONE;
-  }
-  if (job.state === PAUSED) return PAUSED;
-  const live = await db
+  return row !== undefined;
+}
+
+/** Whether a task of the job in `state` is held by an agent that is up (not offline or disabled). */
+async function hasLiveTask(
+  db: Kysely<Database>,
+  jobId: number,
+  state: WorkStateValue | null,
+): Promise<boolean> {
+  const row = await db
     .selectFrom('tasks')
     .innerJoin('agents', 'agents.id', 'tasks.agent_id')
     .select('tasks.id')
-    .where('tasks.job_id', '=', job.id)
-    .where((eb) => eb.or([eb('tasks.state', 'is', null), eb('tasks.state', '=', RUNNING)]))
+    .where('tasks.job_id', '=', jobId)
+    .where('tasks.state', state === null ? 'is' : '=', state)
+    .where('tasks.agent_id', 'is not', null)
     .where('agents.state', 'not in', [OFFLINE, DISABLED])
     .limit(1)
     .executeTakeFirst();
-  return live ? RUNNING : null;
+  return row !== undefined;
 }
 
 /** The values to store when a job moves from `job.state` to `state` (the job hooks). */

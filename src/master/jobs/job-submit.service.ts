@@ -28,13 +28,8 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.js';
 import type { MasterContext } from '../context.js';
 import type { Principal } from '../http/access.js';
-import {
-  findOrCreateNamedUser,
-  jobFieldsOf,
-  resolveOwner,
-  resolveQueueId,
-  submittedFrameRange,
-} from './job-fields.js';
+import { findOrAutocreateUser } from '../users/autocreate-user.js';
+import { jobFieldsOf, resolveOwner, resolveQueueId, submittedFrameRange } from './job-fields.js';
 
 export interface SubmittedJob {
   job: Job;
@@ -63,7 +58,7 @@ export async function submitJob(
       ctx,
       principal,
       input.user === undefined ? principal.username : input.user,
-      { autocreate: ctx.config.autocreate_users },
+      { autocreate: true },
     );
     const jobQueueId = input.jobqueue === undefined ? null : await resolveQueueId(trx, input.jobqueue);
     const job = await createJob(
@@ -103,7 +98,7 @@ export async function submitJob(
     if (input.notified_users) {
       const subscriptions = [];
       for (const entry of input.notified_users) {
-        const user = await findOrCreateNamedUser(trx, ctx, entry.username);
+        const user = await findOrAutocreateUser(trx, ctx.config, entry.username);
         subscriptions.push({
           userId: user.id,
           ...(entry.on_success !== undefined ? { onSuccess: entry.on_success } : {}),

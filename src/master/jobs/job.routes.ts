@@ -5,10 +5,10 @@
  */
 import Type from 'typebox';
 import { errors, IdOrName } from '../../api/schemas/common.js';
+import { TableSchema } from '../../api/schemas/table-schema.js';
 import {
   JobListItem,
   JobListQuery,
-  JobSchemaView,
   JobView,
   NotifiedUserInput,
   NotifiedUserParams,
@@ -72,7 +72,7 @@ export function jobRoutes(ctx: MasterContext) {
 
     app.get(
       '/jobs/schema',
-      { schema: { tags, summary: 'The job columns and their SQL types', response: { 200: JobSchemaView } } },
+      { schema: { tags, summary: 'The job columns and their SQL types', response: { 200: TableSchema } } },
       async () => JOB_SCHEMA,
     );
 

@@ -10,7 +10,7 @@ import { transaction } from '../../db/transaction.js';
 import type { MasterContext } from '../context.js';
 import type { Principal } from '../http/access.js';
 import { assertMayChangeJob, mayChangeAnyJob, ownsJob } from '../jobs/job-access.js';
-import { getJobTask, speaksForAgent } from './task-report.service.js';
+import { getJobTask, speaksFor } from './task-report.service.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -24,8 +24,8 @@ export async function addFailedOnAgent(
   const id = agentId.toLowerCase();
   const { jobId, agent } = await transaction(ctx.db, async (trx) => {
     const { job, task } = await getJobTask(trx, segment, taskId);
-    const allowed =
-      mayChangeAnyJob(principal) || ownsJob(principal, job) || (await speaksForAgent(trx, principal, id));
+    const agent = await findAgent(trx, id);
+    const allowed = mayChangeAnyJob(principal) || ownsJob(principal, job) || speaksFor(principal, agent);
     if (!allowed) {
       throw new ForbiddenError(
         principal.roles.has('agent')
@@ -33,7 +33,6 @@ export async function addFailedOnAgent(
           : `task ${task.id} belongs to a job of another user`,
       );
     }
-    const agent = await findAgent(trx, id);
     if (!agent) throw new NotFoundError('agent', id);
     await addTaskFailedOnAgent(trx, task.id, agent.id);
     return { jobId: job.id, agent };

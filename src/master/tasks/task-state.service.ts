@@ -6,10 +6,11 @@
  * commit.
  */
 import type { Kysely } from 'kysely';
+import { WorkState } from '../../core/enums.js';
 import { NotFoundError } from '../../core/errors.js';
 import type { Database, Millis } from '../../db/database.js';
 import { addTaskFailedOnAgent } from '../../db/tasks/failed-task.repository.js';
-import { findTask, lockTaskAndJob, updateTask, type Task, type TaskFields } from '../../db/tasks/task.repository.js';
+import { findTask, lockTaskAndJob, updateReadTask, type Task, type TaskFields } from '../../db/tasks/task.repository.js';
 import type { ModelLimits } from '../../db/rules/model-limits.js';
 import { refreshJobState, type JobStateChange } from '../jobs/job-state.js';
 import type { TaskEventKind } from '../statistics/task-event-recorder.js';
@@ -20,11 +21,13 @@ import {
   type TaskTransition,
 } from './task-transition.js';
 
+const { RUNNING, PAUSED, FAILED } = WorkState.values;
+
 export interface AppliedTaskChange {
   before: Task;
   after: Task;
   transition: TaskTransition;
-  /** Present when the job's state was re-derived (the task's state or agent changed). */
+  /** Present when the job's state was re-derived (the change could affect it). */
   job: JobStateChange | undefined;
   jobQueueId: number | null;
   events: TaskEventKind[];
@@ -52,7 +55,14 @@ export async function applyTaskChange(
   db: Kysely<Database>,
   taskId: number,
   change: TaskChange,
-  options: { now: Millis; limits: ModelLimits; task?: Task },
+  options: {
+    now: Millis;
+    limits: ModelLimits;
+    /** The task as just read in this transaction (saves reading it again). */
+    task?: Task;
+    /** The job's facts as just read in this transaction. */
+    facts?: TaskJobFacts & { jobQueueId: number | null };
+  },
 ): Promise<AppliedTaskChange> {
   // Changes to tasks of one job are serialised on the job row, so that the job state derived at the end
   // sees the others' committed changes (two agents finishing the last two frames at once must not both
@@ -60,14 +70,14 @@ export async function applyTaskChange(
   await lockTaskAndJob(db, taskId);
   const before = options.task ?? (await findTask(db, taskId));
   if (!before) throw new NotFoundError('task', taskId);
-  const facts = await taskJobFacts(db, before.jobId);
+  const facts = options.facts ?? (await taskJobFacts(db, before.jobId));
   const planned = planTaskTransition(before, facts, change, options.now);
   // Only what differs is written: a replayed report leaves the row (and the caller's events) untouched.
   const transition = { ...planned, patch: changedFields(before, planned.patch) };
   const after =
     Object.keys(transition.patch).length === 0
       ? before
-      : await updateTask(db, taskId, transition.patch, { now: options.now, limits: options.limits });
+      : await updateReadTask(db, before, transition.patch, { now: options.now, limits: options.limits });
   if (transition.failedOnAgent !== null) await addTaskFailedOnAgent(db, taskId, transition.failedOnAgent);
   if (transition.succeededOnAgent !== null) {
     await db
@@ -76,9 +86,10 @@ export async function applyTaskChange(
       .where('id', '=', transition.succeededOnAgent)
       .execute();
   }
-  const agentChanged = after.agentId !== before.agentId;
+  // The job state is derived from which tasks are unfinished, failed, and held by which agent; a change
+  // that leaves all of that as it was (e.g. assigned → running on the same agent) cannot change it.
   const job =
-    transition.stateChanged || agentChanged || after.state !== before.state
+    derivationInputs(before) !== derivationInputs(after)
       ? await refreshJobState(db, before.jobId, options.now)
       : undefined;
   return { before, after, transition, job, jobQueueId: facts.jobQueueId, events: transition.events };
@@ -90,4 +101,11 @@ function changedFields(task: Task, patch: TaskFields): TaskFields {
     if (task[key as keyof Task] !== value) changed[key] = value;
   }
   return changed as TaskFields;
+}
+
+/** What `deriveJobState` reads of one task, as a comparable key. */
+function derivationInputs(task: Task): string {
+  const unfinished = task.state === null || task.state === RUNNING || task.state === PAUSED;
+  const held = task.agentId !== null && (task.state === null || task.state === RUNNING);
+  return `${unfinished}/${task.state === FAILED}/${held ? task.agentId : ''}`;
 }

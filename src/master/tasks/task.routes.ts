@@ -15,10 +15,10 @@ import {
   UpdateTaskBody,
 } from '../../api/schemas/tasks.js';
 import { findAgent } from '../../db/agents/agent.repository.js';
-import type { Job } from '../../db/jobs/job.repository.js';
 import { listAgentsTaskFailedOn } from '../../db/tasks/failed-task.repository.js';
 import { countTasksOfJob, listTasksOfJob } from '../../db/tasks/job-tasks.repository.js';
 import type { Task } from '../../db/tasks/task.repository.js';
+import type { TaskAgent } from './task.view.js';
 import type { MasterContext } from '../context.js';
 import type { MasterApp } from '../http/app.js';
 import { getJobByKey } from '../jobs/job-lookup.js';
@@ -31,8 +31,12 @@ const tags = ['tasks'];
 const DEFAULT_PER_PAGE = 1000;
 
 export function taskRoutes(ctx: MasterContext) {
-  const detail = async (job: Job, task: Task) =>
-    taskDetailView(task, job, task.agentId === null ? undefined : await findAgent(ctx.db, task.agentId));
+  const detail = async (job: { id: number; title: string }, task: Task, agent?: TaskAgent) =>
+    taskDetailView(
+      task,
+      job,
+      agent ?? (task.agentId === null ? undefined : await findAgent(ctx.db, task.agentId)),
+    );
 
   return (app: MasterApp) => {
     app.get(
@@ -70,8 +74,8 @@ export function taskRoutes(ctx: MasterContext) {
         },
       },
       async (req) => {
-        const { job, task } = await getJobTask(ctx.db, req.params.job, req.params.task);
-        return detail(job, task);
+        const { job, task, agent } = await getJobTask(ctx.db, req.params.job, req.params.task);
+        return detail(job, task, agent);
       },
     );
 
@@ -89,14 +93,14 @@ export function taskRoutes(ctx: MasterContext) {
         },
       },
       async (req) => {
-        const { job, task } = await reportTask(
+        const { job, task, agent } = await reportTask(
           ctx,
           req.principal!,
           req.params.job,
           req.params.task,
           req.body,
         );
-        return detail(job, task);
+        return detail(job, task, agent);
       },
     );
 

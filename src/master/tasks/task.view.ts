@@ -26,10 +26,13 @@ export function taskView(task: Task): TaskView {
   };
 }
 
+/** What the task dict shows of its agent. */
+export type TaskAgent = Pick<Agent, 'id' | 'hostname' | 'remoteIp' | 'port'>;
+
 export function taskDetailView(
   task: Task,
   job: { id: number; title: string },
-  agent: Agent | undefined,
+  agent: TaskAgent | undefined,
 ): TaskDetailView {
   return {
     ...taskView(task),
