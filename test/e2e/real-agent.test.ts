@@ -2,9 +2,6 @@
  * The journey with the real parts: the master's scheduler dispatches a FakeRender job submitted from the
  * browser to a real `drover agent` process, whose log the browser follows live while the frames render, and
  * the job page shows the job done — nothing simulated.
- *
- * Opt-in (DROVER_E2E_REAL_AGENT=1) until the jobs API accepts the agent's task reports (the agent sends
- * `attempt` and ISO `time_started`, see src/api/agent-protocol/task-report.ts); then the gate goes.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,7 +12,6 @@ import { PASSWORD, startBrowserFarm, type BrowserFarm } from './support/farm.js'
 import { startRealAgent, type RealAgent } from './support/real-agent.js';
 
 const runnable =
-  process.env.DROVER_E2E_REAL_AGENT === '1' &&
   existsSync(join(process.cwd(), 'dist/web/index.html')) &&
   existsSync(join(process.cwd(), 'dist/cli/main.js')) &&
   existsSync(CHROMIUM);
@@ -50,7 +46,7 @@ describe.skipIf(!runnable)('web UI with a real agent (chromium)', { timeout: 90_
     await page.getByLabel('Title', { exact: true }).fill('real agent journey');
     await page.getByLabel('Job type', { exact: true }).selectOption('FakeRender');
     await page.getByLabel('End frame', { exact: true }).fill('3');
-    await page.getByLabel('Job data (JSON)', { exact: true }).fill('{ "duration": 3 }');
+    await page.getByLabel('Job data (JSON)', { exact: true }).fill('{ "duration": 4 }');
     await page.getByRole('button', { name: 'Submit job' }).click();
     await page.getByRole('heading', { name: /real agent journey/ }).waitFor();
     await page
@@ -59,10 +55,16 @@ describe.skipIf(!runnable)('web UI with a real agent (chromium)', { timeout: 90_
       .first()
       .waitFor({ timeout: 15_000 });
     await w.screenshot('30-real-agent-running');
-    const running = page.getByRole('row', { name: /Running/ }).first();
-    await running.getByRole('link', { name: 'Logs' }).click();
+    // The running task (the one frame the agent works on), followed live through the master.
+    const jobId = Number(/\/jobs\/(\d+)/.exec(page.url())![1]);
+    const tasks = (await (await farm.api(`/api/v1/jobs/${jobId}/tasks/`)).json()) as {
+      id: number;
+      state: string;
+    }[];
+    const running = tasks.find((t) => t.state === 'running') ?? tasks.find((t) => t.state !== 'done')!;
+    await page.goto(`${farm.url}/jobs/${jobId}/tasks/${running.id}/logs`);
     await page
-      .getByText(/fakerender: frame \d+ (started|progress)/)
+      .getByText(/fakerender: frame \S+ (started|progress|done)/)
       .first()
       .waitFor({ timeout: 10_000 });
     await w.screenshot('31-real-agent-log');

@@ -50,7 +50,11 @@ export async function startRealAgent(farm: BrowserFarm, hostname: string): Promi
       '--ntp-server',
       '',
     ],
-    { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, DROVER_TOKEN: token } },
+    // DROVER_* variables are configuration for drover; the test runner's own must not reach the agent.
+    {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...withoutDroverVariables(process.env), DROVER_TOKEN: token },
+    },
   );
   let log = '';
   child.stderr!.on('data', (d: Buffer) => (log = (log + d.toString()).slice(-4000)));
@@ -76,4 +80,8 @@ export async function startRealAgent(farm: BrowserFarm, hostname: string): Promi
     }
     await new Promise((r) => setTimeout(r, 200));
   }
+}
+
+function withoutDroverVariables(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([key]) => !key.startsWith('DROVER_')));
 }
