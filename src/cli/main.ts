@@ -12,6 +12,7 @@ import { nodesetCommand } from './commands/nodeset.js';
 import { tablesCommand } from './commands/tables.js';
 import { exitCodeFor } from './errors.js';
 import { CliExit, processIO, type CliIO } from './io.js';
+import { execCommand } from './commands/exec.js';
 import { buildProgram, type CommandModule } from './program.js';
 import { version } from './version.js';
 
@@ -23,6 +24,7 @@ const modules: readonly CommandModule[] = [
   tablesCommand,
   configCommands,
   nodesetCommand,
+  execCommand,
 ];
 
 export async function main(argv: readonly string[], io: CliIO = processIO()): Promise<number> {

@@ -246,6 +246,11 @@ export const START_FLAGS: readonly FlagSpec[] = [
     description: 'run tasks of several job types at once',
     key: 'agent_allow_sharing',
   },
+  {
+    flags: '--allow-remote-exec',
+    description: 'let authenticated callers run shell commands here (drover exec -R agent)',
+    key: 'agent_remote_exec',
+  },
   { flags: '--farm-name <name>', description: 'farm name the master must have', key: 'farm_name' },
 ];
 

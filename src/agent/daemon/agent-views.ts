@@ -60,6 +60,7 @@ export function agentConfig(f: AgentFacts): Record<string, unknown> {
     agent_ram_report_delta: s.ramReportDeltaMb,
     agent_ram_max_report_frequency: s.ramMaxReportFrequencyMs / 1000,
     agent_allow_sharing: s.allowSharing,
+    agent_remote_exec: s.remoteExec,
     agent_pretty_json: s.prettyJson,
     farm_name: s.farmName,
     jobtype_enable_cache: s.jobtypes.enableCache,

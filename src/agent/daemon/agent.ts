@@ -102,6 +102,10 @@ export class Agent implements AgentControl {
     return this.settings.staticFiles;
   }
 
+  get remoteExec(): boolean {
+    return this.settings.remoteExec;
+  }
+
   get basicAuthEnabled(): boolean {
     return this.settings.apiPassword !== undefined;
   }

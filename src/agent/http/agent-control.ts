@@ -22,6 +22,8 @@ export interface TaskLogLocation {
 export interface AgentControl {
   readonly prettyJson: boolean;
   readonly staticFiles: string | undefined;
+  /** Whether POST /api/v1/exec may run commands (`agent_remote_exec`). */
+  readonly remoteExec: boolean;
   authenticate(authorization: string | undefined): Caller | undefined;
   /** Basic authentication is offered only when an API password is configured. */
   readonly basicAuthEnabled: boolean;

@@ -18,6 +18,7 @@ import {
   type StopRequest,
   type UpdateRequest,
 } from '../../api/agent-protocol/index.js';
+import { execRoute } from './exec-route.js';
 import { HttpError, type RequestContext } from './request-context.js';
 import { configPage, statusPage } from './status-page.js';
 import { streamTaskLog } from './task-log-stream.js';
@@ -206,4 +207,5 @@ export const apiRoutes: readonly Route[] = [
       createReadStream(file).pipe(ctx.res);
     },
   },
+  execRoute,
 ];

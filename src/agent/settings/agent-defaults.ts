@@ -40,6 +40,7 @@ export const AGENT_DEFAULTS: Readonly<Record<string, unknown>> = {
   agent_manhole_username: 'admin',
   agent_manhole_password: null,
   agent_allow_sharing: false,
+  agent_remote_exec: false,
   farm_name: null,
   jobtype_enable_cache: true,
   jobtype_capture_process_output: false,

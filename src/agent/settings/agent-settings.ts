@@ -82,6 +82,8 @@ export interface AgentSettings {
   httpRetryDelayMs: number;
   staticFiles: string | undefined;
   allowSharing: boolean;
+  /** POST /api/v1/exec runs commands (`drover exec -R agent`); refused with 403 when false. */
+  remoteExec: boolean;
   supervisorIntervalMs: number;
   manhole: { enabled: boolean; port: number; username: string; password: string | undefined };
   jobtypes: JobTypeSettings;
@@ -191,6 +193,7 @@ export function resolveAgentSettings(
     httpRetryDelayMs: read.durationMs('agent_http_retry_delay'),
     staticFiles: read.optionalPath('agent_static_files'),
     allowSharing: read.boolean('agent_allow_sharing'),
+    remoteExec: read.boolean('agent_remote_exec'),
     supervisorIntervalMs: read.durationMs('supervisor_interval'),
     manhole: {
       enabled: read.boolean('agent_manhole'),

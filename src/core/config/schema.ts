@@ -186,6 +186,7 @@ export const ConfigSchema = Type.Object(
     agent_cpus: Auto(Int(1)),
     agent_hostname: Auto(NonEmptyStr),
     agent_allow_sharing: Bool,
+    agent_remote_exec: Bool,
     agent_static_root: Auto(NonEmptyStr),
     agent_systemid: Auto(Int(1)),
     agent_systemid_cache: Path,
