@@ -109,6 +109,12 @@ describe('live updates (sqlite)', () => {
       expect(res.statusCode).toBe(401);
     });
 
+    it('answers 406 to a client that does not ask for an event stream (instead of never ending)', async () => {
+      const res = await farm.inject({ url: '/api/v1/events', as: 'artist' });
+      expect(res.statusCode).toBe(406);
+      expect(res.json<{ error: string }>().error).toContain('Accept: text/event-stream');
+    });
+
     it('streams farm events, each distinct event once per window', async () => {
       const sse = await openSse(`${url}/api/v1/events`, auth());
       try {

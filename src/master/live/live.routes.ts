@@ -9,7 +9,8 @@ import { NotFoundError } from '../../core/errors.js';
 import { findAgent } from '../../db/agents/agent.repository.js';
 import { findTaskLog } from '../../db/tasklogs/task-log.repository.js';
 import { masterUserAgent } from '../../api/agent-protocol/user-agent.js';
-import { errors } from '../../api/schemas/common.js';
+import type { FastifyRequest } from 'fastify';
+import { ErrorResponse, errors } from '../../api/schemas/common.js';
 import {
   eventStream,
   FarmEventMessage,
@@ -24,6 +25,16 @@ import { followTaskLog } from './task-log-follower.js';
 
 const tags = ['live'];
 
+/**
+ * An SSE route answers only clients that ask for an event stream (EventSource always does). Anything else
+ * gets a 406 instead of a response that never ends — a script or a test that forgot the header would hang.
+ */
+function acceptsEventStream(request: FastifyRequest): boolean {
+  return (request.headers.accept ?? '').includes('text/event-stream');
+}
+
+const NOT_ACCEPTABLE = { error: 'this route streams Server-Sent Events: send Accept: text/event-stream' };
+
 export function liveRoutes(ctx: MasterContext) {
   return (app: MasterApp) => {
     const streams = new SseStreams();
@@ -35,10 +46,15 @@ export function liveRoutes(ctx: MasterContext) {
         schema: {
           tags,
           summary: 'Farm events as Server-Sent Events (job, task, agent and queue changes)',
-          response: { 200: eventStream(FarmEventMessage, 'one JSON event per message'), ...errors },
+          response: {
+            200: eventStream(FarmEventMessage, 'one JSON event per message'),
+            ...errors,
+            406: ErrorResponse,
+          },
         },
       },
       async (request, reply) => {
+        if (!acceptsEventStream(request)) return reply.status(406).send(NOT_ACCEPTABLE);
         feedFarmEvents(ctx.events, streams.start(request, reply));
       },
     );
@@ -50,13 +66,18 @@ export function liveRoutes(ctx: MasterContext) {
           tags,
           summary: 'Follow a task log as Server-Sent Events (live from the agent, or stored)',
           params: TaskLogStreamParams,
-          response: { 200: eventStream(TaskLogStreamMessage, 'batches of log lines, then end'), ...errors },
+          response: {
+            200: eventStream(TaskLogStreamMessage, 'batches of log lines, then end'),
+            ...errors,
+            406: ErrorResponse,
+          },
         },
       },
       async (request, reply) => {
         const { identifier } = request.params;
         const taskLog = await findTaskLog(ctx.db, identifier);
         if (!taskLog) throw new NotFoundError('task log', identifier);
+        if (!acceptsEventStream(request)) return reply.status(406).send(NOT_ACCEPTABLE);
         const agent = taskLog.agentId === null ? undefined : await findAgent(ctx.db, taskLog.agentId);
         const stream = streams.start(request, reply);
         await followTaskLog(
