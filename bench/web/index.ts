@@ -142,8 +142,7 @@ try {
         observer.disconnect();
       }
     }).observe(document, { childList: true, subtree: true });`;
-    const firstRows = (tab: Page) =>
-      tab.evaluate('window.__firstRows') as Promise<number>;
+    const firstRows = (tab: Page) => tab.evaluate('window.__firstRows') as Promise<number>;
     for (let i = 0; i < 6; i++) {
       const fresh = await browser.newContext({ viewport: { width: 1280, height: 800 } });
       await fresh.addCookies(cookies);

@@ -11,13 +11,20 @@ import { schemaToType } from '../../scripts/web-client/schema-to-type.js';
 describe('generated web client', () => {
   it('is up to date (run npm run gen:client)', async () => {
     const expected = await generateClientSource();
-    expect(readFileSync(CLIENT_PATH, 'utf8') === expected, 'src/web/api/client.gen.ts is stale: run npm run gen:client').toBe(true);
+    expect(
+      readFileSync(CLIENT_PATH, 'utf8') === expected,
+      'src/web/api/client.gen.ts is stale: run npm run gen:client',
+    ).toBe(true);
   });
 
   it('turns JSON schemas into TypeScript types', () => {
     expect(schemaToType({ type: 'string', nullable: true })).toBe('string | null');
-    expect(schemaToType({ anyOf: [{ type: 'string', enum: ['a'] }, { type: 'integer' }] })).toBe('"a" | number');
-    expect(schemaToType({ type: 'array', items: { anyOf: [{ type: 'string' }, { type: 'null' }] } })).toBe('(string | null)[]');
+    expect(schemaToType({ anyOf: [{ type: 'string', enum: ['a'] }, { type: 'integer' }] })).toBe(
+      '"a" | number',
+    );
+    expect(schemaToType({ type: 'array', items: { anyOf: [{ type: 'string' }, { type: 'null' }] } })).toBe(
+      '(string | null)[]',
+    );
     expect(
       schemaToType({
         type: 'object',
@@ -26,9 +33,14 @@ describe('generated web client', () => {
         additionalProperties: false,
       }),
     ).toBe('{ id: number; /** a *\\/ b */ "x-y"?: boolean }');
-    expect(schemaToType({ allOf: [{ type: 'object', properties: { a: { type: 'string' } }, required: ['a'] }, { type: 'object', additionalProperties: true }] })).toBe(
-      '{ a: string } & { [key: string]: unknown }',
-    );
+    expect(
+      schemaToType({
+        allOf: [
+          { type: 'object', properties: { a: { type: 'string' } }, required: ['a'] },
+          { type: 'object', additionalProperties: true },
+        ],
+      }),
+    ).toBe('{ a: string } & { [key: string]: unknown }');
     expect(schemaToType({ type: 'string', format: 'binary' })).toBe('Blob');
     expect(schemaToType({ enum: ['a|b', 'c'] })).toBe('"a|b" | "c"');
     expect(schemaToType({})).toBe('unknown');
@@ -40,11 +52,20 @@ describe('generated web client', () => {
       info: { title: 't', version: '1' },
       paths: {
         '/a/{id}': {
-          get: { parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'integer' } }], responses: { '200': { content: { 'application/json': { schema: { type: 'string' } } } } } },
+          get: {
+            parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'integer' } }],
+            responses: { '200': { content: { 'application/json': { schema: { type: 'string' } } } } },
+          },
         },
         '/b': {
-          get: { parameters: [{ name: 'q', in: 'query', schema: { type: 'string' } }], responses: { '204': {} } },
-          post: { requestBody: { required: true, content: { 'application/json': { schema: { type: 'object' } } } }, responses: { '201': {} } },
+          get: {
+            parameters: [{ name: 'q', in: 'query', schema: { type: 'string' } }],
+            responses: { '204': {} },
+          },
+          post: {
+            requestBody: { required: true, content: { 'application/json': { schema: { type: 'object' } } } },
+            responses: { '201': {} },
+          },
         },
       },
     });
