@@ -10,7 +10,13 @@ import { WorkState } from '../../core/enums.js';
 import { NotFoundError } from '../../core/errors.js';
 import type { Database, Millis } from '../../db/database.js';
 import { addTaskFailedOnAgent } from '../../db/tasks/failed-task.repository.js';
-import { findTask, lockTaskAndJob, updateReadTask, type Task, type TaskFields } from '../../db/tasks/task.repository.js';
+import {
+  findTask,
+  lockTaskAndJob,
+  updateReadTask,
+  type Task,
+  type TaskFields,
+} from '../../db/tasks/task.repository.js';
 import type { ModelLimits } from '../../db/rules/model-limits.js';
 import { refreshJobState, type JobStateChange } from '../jobs/job-state.js';
 import type { TaskEventKind } from '../statistics/task-event-recorder.js';
