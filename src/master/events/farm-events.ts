@@ -9,7 +9,11 @@
 export type FarmEvent =
   /** Submitted, updated, paused/unpaused, rerun, re-framed, requirements changed. */
   | { type: 'job.changed'; jobId: number }
-  | { type: 'job.deleted'; jobId: number }
+  /**
+   * Deleted with its tasks. `heldTasks` lists the tasks an agent held (assigned or running) at deletion: the
+   * rows are gone, so this is how the dispatcher knows whom to tell to stop them.
+   */
+  | { type: 'job.deleted'; jobId: number; heldTasks: readonly { taskId: number; agentId: string }[] }
   /** A task's state, agent or progress changed. `agentId` is the agent it had before the change, if any. */
   | { type: 'task.changed'; jobId: number; taskId: number; agentId: string | null }
   /** Registered, re-announced, state or resources changed, enabled/disabled, tags or software changed. */

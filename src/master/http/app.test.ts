@@ -121,5 +121,8 @@ describe('master HTTP app', () => {
     const doc = await app.inject({ url: '/api/v1/openapi.json' });
     expect(doc.statusCode).toBe(200);
     expect(Object.keys(doc.json().paths)).toContain('/api/v1/things/');
+    const ui = await app.inject({ url: '/docs/' });
+    expect(ui.statusCode).toBe(200);
+    expect(ui.headers['content-type']).toMatch(/text\/html/);
   });
 });

@@ -143,10 +143,10 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<MasterApp> 
       security: [{ bearer: [] }, { session: [] }],
     },
   });
-  // The documentation is public, like the document it shows (/api/v1/openapi.json).
+  // The API documentation is public, like the OpenAPI document it shows.
   await app.register(async (docs) => {
     docs.addHook('onRoute', (route) => {
-      route.config = { ...route.config, access: 'public' };
+      route.config = { ...(route.config ?? {}), access: 'public' };
     });
     await docs.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
   });

@@ -108,16 +108,26 @@ export async function deleteJobTree(
     const ids = [root.id, ...(await listDescendantJobIds(trx, root.id))];
     const jobs = await listJobs(trx, { ids });
     const counts = await countTasksByState(trx, ids);
+    const held = await trx
+      .selectFrom('tasks')
+      .select(['id', 'job_id', 'agent_id'])
+      .where('job_id', 'in', ids)
+      .where('agent_id', 'is not', null)
+      .where((eb) => eb.or([eb('state', 'is', null), eb('state', '=', WorkState.values.RUNNING)]))
+      .execute();
     for (const id of ids) await deleteJob(trx, id);
     return jobs.map((job) => ({
       id: job.id,
       queueId: job.jobQueueId,
       tasks: counts.get(job.id)?.total ?? 0,
+      heldTasks: held
+        .filter((t) => t.job_id === job.id)
+        .map((t) => ({ taskId: t.id, agentId: t.agent_id as string })),
     }));
   });
   for (const job of deleted) {
     ctx.taskEvents.record(job.queueId, 'deleted', job.tasks);
-    ctx.events.emit({ type: 'job.deleted', jobId: job.id });
+    ctx.events.emit({ type: 'job.deleted', jobId: job.id, heldTasks: job.heldTasks });
   }
   return deleted.map((job) => job.id);
 }
