@@ -120,7 +120,7 @@ forEachDialectMaster((_dialect, farm) => {
   it('removes the thumbnails of a deleted job', async () => {
     const dir = join(farm().dir, 'thumbnails', String(job.id));
     expect(existsSync(dir)).toBe(true);
-    farm().master.context.events.emit({ type: 'job.deleted', jobId: job.id });
+    farm().master.context.events.emit({ type: 'job.deleted', jobId: job.id, heldTasks: [] });
     await new Promise((r) => setTimeout(r, 20));
     expect(existsSync(dir)).toBe(false);
   });

@@ -49,7 +49,7 @@ export class JobActions {
     if (!(await deleteJob(db, jobId))) return false;
     log.info({ jobId }, 'job deleted');
     this.ctx.taskEvents.record(marked.job_queue_id, 'deleted', Number(tasks?.n ?? 0));
-    this.ctx.events.emit({ type: 'job.deleted', jobId });
+    this.ctx.events.emit({ type: 'job.deleted', jobId, heldTasks: [] });
     if (mail)
       await this.notifier
         .send(mail)
