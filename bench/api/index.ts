@@ -4,11 +4,15 @@
  * 100,000 jobs, 1,000- and 100,000-frame submissions, agent registrations (sequential and 16 concurrent
  * clients), task-state updates — first on SQLite, then on a private PostgreSQL server.
  *
- *   npm run bench -- api [--quick] [--only sqlite|postgres]
+ *   npm run bench -- api [--quick] [--only sqlite|postgres] [--scenario listing|submission|registration|taskUpdate]
+ *                        [--cpu-prof <dir>] [--log-level info|warn]
+ *
+ * `--cpu-prof` writes the master's CPU profile (Chrome DevTools format) to <dir> when it stops;
+ * `--log-level warn` drops the per-request log lines (production logs them at info).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import pg from 'pg';
@@ -27,9 +31,15 @@ import { createBenchJobType } from './seed.js';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
-const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
+const option = (name: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
+const only = option('--only');
+const onlyScenario = option('--scenario');
+const cpuProfileDir = option('--cpu-prof');
+const logLevel = option('--log-level') ?? 'info';
 const dialects = (['sqlite', 'postgres'] as const).filter((d) => only === undefined || d === only);
 const root = new URL('../../', import.meta.url).pathname;
+/** Linux's USER_HZ: /proc reports CPU times in these ticks. */
+const CLOCK_TICKS_PER_SECOND = 100;
 
 const results: { dialect: DialectName; figure: Figure }[] = [];
 
@@ -51,7 +61,11 @@ for (const dialect of dialects) {
       await admin.end();
       database = `postgresql://postgres@${info.host}:${info.port}/bench`;
     }
-    console.log(`\n== ${dialect} (${quick ? 'quick' : 'full'})`);
+    // Other work on the machine slows every figure; the master's CPU time per request is less affected.
+    const load = loadavg()
+      .map((v) => v.toFixed(2))
+      .join(' ');
+    console.log(`\n== ${dialect} (${quick ? 'quick' : 'full'}; ${cpus().length} CPUs, load average ${load})`);
     const started = await startServer(database, dir);
     server = started.child;
     const handle = await openDatabase({ url: database, poolSize: 2 });
@@ -62,6 +76,7 @@ for (const dialect of dialects) {
         db: handle.db,
         jobtype: await createBenchJobType(handle.db),
         quick,
+        serverCpuMs: () => processCpuMs(started.child.pid!),
         report(figure) {
           results.push({ dialect, figure });
           const verdict = figure.met === undefined ? '' : figure.met ? '  ok' : '  MISSED';
@@ -70,12 +85,10 @@ for (const dialect of dialects) {
           );
         },
       };
-      for (const scenario of [
-        listingScenario,
-        submissionScenario,
-        registrationScenario,
-        taskUpdateScenario,
-      ]) {
+      const scenarios = [listingScenario, submissionScenario, registrationScenario, taskUpdateScenario];
+      for (const scenario of scenarios.filter(
+        (f) => onlyScenario === undefined || f.name === `${onlyScenario}Scenario`,
+      )) {
         try {
           await scenario(ctx);
         } catch (err) {
@@ -102,7 +115,13 @@ async function startServer(
 ): Promise<{ child: ChildProcess; url: string; tokens: { admin: string; agent: string } }> {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', join(root, 'bench/api/server.ts'), JSON.stringify({ database, dir })],
+    [
+      ...(cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`] : []),
+      '--import',
+      'tsx',
+      join(root, 'bench/api/server.ts'),
+      JSON.stringify({ database, dir, logLevel }),
+    ],
     { stdio: ['ignore', 'pipe', 'inherit'], cwd: root },
   );
   const lines = createInterface({ input: child.stdout! });
@@ -111,6 +130,15 @@ async function startServer(
     child.once('exit', (code) => reject(new Error(`the bench master exited with ${code}`)));
   });
   return { child, ...(JSON.parse(first) as { url: string; tokens: { admin: string; agent: string } }) };
+}
+
+/** User + system CPU of a process, from /proc (Linux), in milliseconds. */
+function processCpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name (which may contain spaces) start at ")"; utime and stime are 14 and 15.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return (ticks / CLOCK_TICKS_PER_SECOND) * 1000;
 }
 
 async function stopServer(child: ChildProcess): Promise<void> {

@@ -24,7 +24,20 @@ export interface BenchContext {
   jobtype: { name: string; versionId: number };
   /** Smaller counts for a quick look (`--quick`). */
   quick: boolean;
+  /** CPU milliseconds the master process has used so far (user + system). */
+  serverCpuMs(): number;
   report(figure: Figure): void;
+}
+
+/** The master's CPU time per request over `fn`: what throughput would be on an idle core, whatever the load. */
+async function cpuPerRequest(
+  ctx: BenchContext,
+  requests: number,
+  fn: () => Promise<unknown>,
+): Promise<string> {
+  const before = ctx.serverCpuMs();
+  await fn();
+  return `master CPU ${((ctx.serverCpuMs() - before) / requests).toFixed(2)} ms/request`;
 }
 
 const ms = (v: number) => `${v.toFixed(v < 10 ? 2 : 1)} ms`;
@@ -40,11 +53,14 @@ export async function listingScenario(ctx: BenchContext): Promise<void> {
     if (jobs.length !== 500) throw new Error(`expected 500 jobs, listed ${jobs.length}`);
     for (let i = 0; i < 20; i++) await list();
     const times: number[] = [];
-    for (let i = 0; i < (ctx.quick ? 50 : 200); i++) times.push(await timed(list));
+    const rounds = ctx.quick ? 50 : 200;
+    const cpu = await cpuPerRequest(ctx, rounds, async () => {
+      for (let i = 0; i < rounds; i++) times.push(await timed(list));
+    });
     const m = median(times);
     ctx.report({
       what: 'GET /api/v1/jobs/ (500 jobs)',
-      value: `median ${ms(m)}, p95 ${ms(percentile(times, 95))}`,
+      value: `median ${ms(m)}, p95 ${ms(percentile(times, 95))}; ${cpu}`,
       target: '≤ 2 ms',
       met: m <= 2,
     });
@@ -57,9 +73,14 @@ export async function listingScenario(ctx: BenchContext): Promise<void> {
         const path = `/api/v1/jobs/?page=${page}&per_page=100`;
         for (let i = 0; i < 5; i++) await admin.request('GET', path);
         const t: number[] = [];
-        for (let i = 0; i < (ctx.quick ? 10 : 40); i++) t.push(await timed(() => admin.request('GET', path)));
+        const rounds = ctx.quick ? 10 : 40;
+        const cpu = await cpuPerRequest(ctx, rounds, async () => {
+          for (let i = 0; i < rounds; i++) t.push(await timed(() => admin.request('GET', path)));
+        });
         medians.push(median(t));
-        parts.push(`page ${page}: ${ms(median(t))}`);
+        parts.push(
+          `page ${page}: ${ms(median(t))} (${cpu.replace('master CPU ', 'CPU ').replace('/request', '')})`,
+        );
       }
       return { text: parts.join(', '), worst: Math.max(...medians) };
     };
@@ -92,18 +113,24 @@ export async function submissionScenario(ctx: BenchContext): Promise<void> {
       });
     for (let i = 0; i < 5; i++) await submit(1_000);
     const small: number[] = [];
-    for (let i = 0; i < (ctx.quick ? 5 : 20); i++) small.push(await timed(() => submit(1_000)));
+    const rounds = ctx.quick ? 5 : 20;
+    const cpu = await cpuPerRequest(ctx, rounds, async () => {
+      for (let i = 0; i < rounds; i++) small.push(await timed(() => submit(1_000)));
+    });
     ctx.report({
       what: 'POST /api/v1/jobs/ 1,000 frames',
-      value: `median ${ms(median(small))}, p95 ${ms(percentile(small, 95))}`,
+      value: `median ${ms(median(small))}, p95 ${ms(percentile(small, 95))}; ${cpu}`,
       target: '≤ 30 ms',
       met: median(small) <= 30,
     });
     const big: number[] = [];
-    for (let i = 0; i < (ctx.quick ? 1 : 3); i++) big.push(await timed(() => submit(100_000)));
+    const bigRounds = ctx.quick ? 1 : 3;
+    const bigCpu = await cpuPerRequest(ctx, bigRounds, async () => {
+      for (let i = 0; i < bigRounds; i++) big.push(await timed(() => submit(100_000)));
+    });
     ctx.report({
       what: 'POST /api/v1/jobs/ 100,000 frames',
-      value: `median ${(median(big) / 1000).toFixed(2)} s (runs ${big.map((t) => (t / 1000).toFixed(2)).join(', ')})`,
+      value: `median ${(median(big) / 1000).toFixed(2)} s (runs ${big.map((t) => (t / 1000).toFixed(2)).join(', ')}); ${bigCpu}`,
       target: '≤ 2 s',
       met: median(big) <= 2000,
     });
@@ -138,13 +165,16 @@ export async function registrationScenario(ctx: BenchContext): Promise<void> {
   const one = new ApiClient(ctx.url, ctx.tokens.agent);
   try {
     for (let i = 0; i < 50; i++) await one.request('POST', '/api/v1/agents/', registration());
-    const elapsed = await timed(async () => {
-      for (let i = 0; i < count; i++) await one.request('POST', '/api/v1/agents/', registration());
+    let elapsed = 0;
+    const cpu = await cpuPerRequest(ctx, count, async () => {
+      elapsed = await timed(async () => {
+        for (let i = 0; i < count; i++) await one.request('POST', '/api/v1/agents/', registration());
+      });
     });
     const rate = perSecond(count, elapsed);
     ctx.report({
       what: 'agent registrations, sequential',
-      value: `${rate.toFixed(0)}/s (${count} in ${ms(elapsed)})`,
+      value: `${rate.toFixed(0)}/s (${count} in ${ms(elapsed)}); ${cpu}`,
       target: '≥ 2,500/s',
       met: rate >= 2500,
     });
@@ -162,11 +192,14 @@ export async function registrationScenario(ctx: BenchContext): Promise<void> {
         await many.request('POST', '/api/v1/agents/', registration());
       }
     };
-    const elapsed = await timed(() => Promise.all(Array.from({ length: clients }, worker)));
+    let elapsed = 0;
+    const cpu = await cpuPerRequest(ctx, total, async () => {
+      elapsed = await timed(() => Promise.all(Array.from({ length: clients }, worker)));
+    });
     const rate = perSecond(total, elapsed);
     ctx.report({
       what: `agent registrations, ${clients} concurrent clients`,
-      value: `${rate.toFixed(0)}/s (${total} in ${ms(elapsed)})`,
+      value: `${rate.toFixed(0)}/s (${total} in ${ms(elapsed)}); ${cpu}`,
       target: '≥ 8,000/s',
       met: rate >= 8000,
     });
@@ -201,17 +234,20 @@ export async function taskUpdateScenario(ctx: BenchContext): Promise<void> {
     const warm = tasks.slice(0, 50);
     for (const task of warm) await report(task.id, 'running');
     const measured = tasks.slice(50);
-    const elapsed = await timed(async () => {
-      for (const task of measured) {
-        await report(task.id, 'running');
-        await report(task.id, 'done');
-      }
-    });
     const updates = measured.length * 2;
+    let elapsed = 0;
+    const cpu = await cpuPerRequest(ctx, updates, async () => {
+      elapsed = await timed(async () => {
+        for (const task of measured) {
+          await report(task.id, 'running');
+          await report(task.id, 'done');
+        }
+      });
+    });
     const rate = perSecond(updates, elapsed);
     ctx.report({
       what: 'task-state updates, sequential (running, done)',
-      value: `${rate.toFixed(0)}/s (${updates} in ${ms(elapsed)})`,
+      value: `${rate.toFixed(0)}/s (${updates} in ${ms(elapsed)}); ${cpu}`,
       target: '≥ 2,500/s',
       met: rate >= 2500,
     });

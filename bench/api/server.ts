@@ -13,7 +13,11 @@ import { createLogger } from '../../src/core/logging.js';
 import { createAccountWithPassword, createApiToken } from '../../src/master/auth/auth.service.js';
 import { createMaster } from '../../src/master/master.js';
 
-const { database, dir } = JSON.parse(process.argv[2] ?? '{}') as { database: string; dir: string };
+const { database, dir, logLevel } = JSON.parse(process.argv[2] ?? '{}') as {
+  database: string;
+  dir: string;
+  logLevel?: 'info' | 'warn';
+};
 const { config } = loadConfig({
   env: {},
   cwd: dir,
@@ -26,7 +30,7 @@ const { config } = loadConfig({
   },
 });
 const logger = createLogger({
-  level: 'info',
+  level: logLevel ?? 'info',
   pretty: false,
   destination: pino.destination({ dest: '/dev/null', sync: false }),
 });

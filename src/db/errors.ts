@@ -10,6 +10,7 @@
  * | insert/update referencing a missing row          | NotFoundError {entity: the referenced table, key} |
  * | NOT NULL                                         | ValidationError {field}                           |
  * | value too long, out of range, wrong type, CHECK  | ValidationError {field when the driver names it}  |
+ * | text PostgreSQL cannot store (a NUL character)   | ValidationError                                   |
  * | cannot connect                                   | DatabaseUnavailableError                          |
  *
  * A reference to a missing row is a NotFoundError because the caller named something that does not exist
@@ -45,6 +46,7 @@ type ViolationKind =
   | 'too-long'
   | 'out-of-range'
   | 'invalid-value'
+  | 'invalid-text'
   | 'check';
 
 interface Violation {
@@ -175,6 +177,8 @@ function toDomainError(v: Violation, context: TranslationContext, cause: Error):
           cause,
         },
       );
+    case 'invalid-text':
+      return new ValidationError('text values must not contain NUL characters', { cause });
     case 'check':
       return new ValidationError(`${entity} violates ${v.constraint ?? 'a check constraint'}`, {
         field,
@@ -250,6 +254,10 @@ function postgresViolation(err: Error): Violation | undefined {
       return { kind: 'too-long', ...base, columns: e.column ? [e.column] : undefined };
     case '22003':
       return { kind: 'out-of-range', ...base, columns: e.column ? [e.column] : undefined };
+    case '22021':
+      // "invalid byte sequence for encoding UTF8: 0x00": PostgreSQL text cannot hold NUL, even in a
+      // lookup parameter (a name from a URL), where SQLite and MySQL just find nothing.
+      return { kind: 'invalid-text', ...base };
     case '22P02':
     case '22021':
     case '22007':

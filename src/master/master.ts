@@ -32,6 +32,9 @@ import { BufferedTaskEventRecorder } from './statistics/task-event-recorder.js';
 import { createSchedulerLock } from '../db/leadership/scheduler-lock.js';
 import { LeaderServices, type LeaderTimings } from './leadership/leader-services.js';
 import { Leadership } from './leadership/leadership.js';
+import { createFarmEventChannel } from '../db/events/farm-event-channel.js';
+import { EventRelay } from './events/event-relay.js';
+import { randomUUID } from 'node:crypto';
 
 export interface MasterOptions {
   config: Config;
@@ -146,14 +149,28 @@ export async function createMaster(options: MasterOptions): Promise<Master> {
     ...(scheduling.timings ? { timings: scheduling.timings } : {}),
     fence: (trx) => lock.fence(trx),
   });
-  const leadership = new Leadership({
+  const leadership: Leadership = new Leadership({
     lock,
     log: log.child({ component: 'leadership' }),
     retryMs: scheduling.leadershipRetryMs ?? 1000,
     heartbeatMs: scheduling.leadershipHeartbeatMs ?? 1000,
-    onGain: () => leader.start(),
-    onLose: () => leader.stop(),
+    onGain: async () => {
+      await relay?.listen();
+      leader.start();
+    },
+    onLose: async () => {
+      await relay?.unlisten();
+      await leader.stop();
+    },
   });
+  // Events of this master reach the leader through the database while another master leads.
+  const channel = createFarmEventChannel(config.database, context.db, {
+    scope: config.table_prefix,
+    origin: randomUUID(),
+  });
+  const relay =
+    channel &&
+    new EventRelay(channel, events, log.child({ component: 'event-relay' }), () => leadership.isLeader);
 
   let closed = false;
   return {
@@ -163,11 +180,16 @@ export async function createMaster(options: MasterOptions): Promise<Master> {
     leader,
     leadership,
     startScheduling() {
-      if (!closed) leadership.start();
+      if (closed) return;
+      relay?.start();
+      leadership.start();
     },
     async listen(host, port) {
       await app.listen({ host, port });
-      if (scheduling.startOnListen ?? true) leadership.start();
+      if (scheduling.startOnListen ?? true) {
+        relay?.start();
+        leadership.start();
+      }
       const address = app.server.address();
       const actualPort = typeof address === 'object' && address ? address.port : port;
       const url = `http://${host.includes(':') ? `[${host}]` : host}:${actualPort}`;
@@ -178,6 +200,7 @@ export async function createMaster(options: MasterOptions): Promise<Master> {
       if (closed) return;
       closed = true;
       await leadership.stop();
+      await relay?.stop();
       await leader.close();
       await app.close();
       await taskEvents.close();

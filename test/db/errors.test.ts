@@ -171,6 +171,18 @@ forEachDialect((dialect, database) => {
     expect(err.cause).toBeInstanceOf(Error);
     expect(Object.keys(err.cause as object)).not.toContain('sql');
   });
+
+  it('a NUL character in text is a ValidationError where the database cannot store it', async () => {
+    const db = database().main.db;
+    const lookup = db.selectFrom('tags').select('id').where('tag', '=', 'a\u0000b').execute();
+    if (dialect === 'postgres') {
+      const err = await caught(lookup);
+      expect(err).toBeInstanceOf(ValidationError);
+      expect((err as Error).message).toMatch(/NUL/);
+    } else {
+      expect(await lookup).toEqual([]);
+    }
+  });
 });
 
 describe('opening', () => {

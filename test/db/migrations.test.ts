@@ -16,7 +16,13 @@ for (const tables of TABLE_SETTINGS) {
         it('creates every table under its physical name, and records what ran', async () => {
           const { main, statistics, tableNames } = database();
           expect(await migrateToLatest(main)).toEqual({
-            applied: ['0001-initial', '0002-roles', '0003-job-listing-indexes'],
+            applied: [
+              '0001-initial',
+              '0002-roles',
+              '0003-scheduler',
+              '0004-agent-link-indexes',
+              '0005-job-listing-indexes',
+            ],
           });
           expect(await migrateToLatest(statistics)).toEqual({ applied: ['0001-initial'] });
           const names = (await main.db.introspection.getTables()).map((t) => t.name);
@@ -36,7 +42,9 @@ for (const tables of TABLE_SETTINGS) {
           expect(status.map((s) => [s.name, s.executedAt instanceof Date])).toEqual([
             ['0001-initial', true],
             ['0002-roles', true],
-            ['0003-job-listing-indexes', true],
+            ['0003-scheduler', true],
+            ['0004-agent-link-indexes', true],
+            ['0005-job-listing-indexes', true],
           ]);
         });
 
@@ -63,13 +71,19 @@ for (const tables of TABLE_SETTINGS) {
         it('drops everything and migrates again', async () => {
           const { main, statistics } = database();
           expect(await dropAll(main)).toEqual({
-            applied: ['0003-job-listing-indexes', '0002-roles', '0001-initial'],
+            applied: [
+              '0005-job-listing-indexes',
+              '0004-agent-link-indexes',
+              '0003-scheduler',
+              '0002-roles',
+              '0001-initial',
+            ],
           });
           const left = (await main.db.introspection.getTables()).map((t) => t.name);
           expect(left.filter((n) => !n.includes('counts') && !n.includes('statistics'))).toEqual([]);
           expect(await dropAll(statistics)).toEqual({ applied: ['0001-initial'] });
           expect(await main.db.introspection.getTables()).toEqual([]);
-          expect((await migrateToLatest(main)).applied).toHaveLength(3);
+          expect((await migrateToLatest(main)).applied).toHaveLength(5);
           expect((await migrateToLatest(statistics)).applied).toHaveLength(1);
           expect((await main.db.introspection.getTables()).length).toBe(MAIN_TABLES.length + 3 + 4);
         });

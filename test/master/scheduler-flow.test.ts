@@ -10,6 +10,7 @@ import { setJobParents } from '../../src/db/jobs/job-associations.repository.js'
 import { getJob, updateJob } from '../../src/db/jobs/job.repository.js';
 import { listTaskIdsFailedOnAgent } from '../../src/db/tasks/failed-task.repository.js';
 import { listTasks } from '../../src/db/tasks/task.repository.js';
+import { AssignmentSchema, compileCheck } from '../../src/api/agent-protocol/index.js';
 import { createLogger } from '../../src/core/logging.js';
 import { LeaderServices } from '../../src/master/leadership/leader-services.js';
 import { startFakeAgent, type FakeAgent } from '../support/fake-agent.js';
@@ -89,6 +90,13 @@ forEachDialectMaster((dialect, farm) => {
       const message = workers[0]!.received[0]!;
       expect(message.job).toMatchObject({ id: job.id, title: job.title, by: 1, batch: 1 });
       expect(message.tasks[0]).toMatchObject({ attempt: 1, tile: null });
+      // What the real agent validates /assign bodies with.
+      const check = compileCheck(AssignmentSchema)({
+        job: message.job,
+        jobtype: message.jobtype,
+        tasks: message.tasks,
+      });
+      expect(check).toMatchObject({ ok: true });
     });
 
     it('sends a batch of contiguous frames', async () => {

@@ -3,10 +3,6 @@
  * autodelete, completion and deletion mails received by a real SMTP server, statistics, task log
  * housekeeping.
  */
-import { existsSync, mkdirSync, utimesSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
-import { readFileSync } from 'node:fs';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AgentState, WorkState } from '../../src/core/enums.js';
@@ -28,10 +24,6 @@ import {
   countTasks,
   QUARTER_HOUR_MS,
 } from '../../src/master/lifecycle/statistics-collector.js';
-import {
-  cleanUpOrphanedTaskLogs,
-  compressTaskLogs,
-} from '../../src/master/lifecycle/task-log-maintenance.js';
 import { startFakeAgent, type FakeAgent } from '../support/fake-agent.js';
 import { changeJob, registerFakeAgent, submitJob, until, work } from '../support/farm-actions.js';
 import { unique } from '../support/fixtures.js';
@@ -162,6 +154,16 @@ forEachDialectMaster((dialect, farm) => {
       expect(mails[0]!.data).not.toContain('{job_title}');
     });
 
+    it('stops the running task of a job deleted through the API', async () => {
+      const fake = await agent();
+      const { job, tasks } = await submitJob(ctx(), { frames: 1 });
+      await until(() => fake.received.length === 1);
+      const res = await farm().inject({ method: 'DELETE', url: `/api/v1/jobs/${job.id}` });
+      expect(res.statusCode).toBe(204);
+      await until(() => fake.stopped.length === 1, 5000, 'the task to be stopped');
+      expect(fake.stopped).toEqual([tasks[0]!.id]);
+    });
+
     it('autodeletes DONE jobs past their autodelete time, not FAILED ones', async () => {
       const done = await submitJob(ctx(), { frames: 1, autodeleteTime: 60 });
       const failed = await submitJob(ctx(), { frames: 1, autodeleteTime: 60 });
@@ -274,26 +276,6 @@ forEachDialectMaster((dialect, farm) => {
         (r) => r.jobQueueId === 424242,
       );
       expect(merged.map((r) => r.numDone)).toEqual([9, 0, 1]);
-    });
-
-    it('removes orphaned logs and gzips the others once they settled', async () => {
-      const dir = join(farm().dir, 'task_logs');
-      mkdirSync(dir, { recursive: true });
-      const { tasks } = await submitJob(ctx(), { frames: 1 });
-      const kept = await createTaskLog(ctx().db, { identifier: unique('kept') });
-      await linkTaskLog(ctx().db, { taskLogId: kept.id, taskId: tasks[0]!.id, attempt: 1 });
-      const unlinked = await createTaskLog(ctx().db, { identifier: unique('unlinked') });
-      for (const name of [kept.identifier, unlinked.identifier, 'stray.csv'])
-        writeFileSync(join(dir, name), `log of ${name}\n`);
-      const removed = await cleanUpOrphanedTaskLogs(ctx().db, dir);
-      expect(removed.sort()).toEqual([unlinked.identifier, 'stray.csv'].sort());
-      const old = (Date.now() - 120_000) / 1000;
-      utimesSync(join(dir, kept.identifier), old, old);
-      expect(await compressTaskLogs(dir, Date.now(), 60_000)).toEqual([kept.identifier]);
-      expect(existsSync(join(dir, kept.identifier))).toBe(false);
-      expect(gunzipSync(readFileSync(join(dir, `${kept.identifier}.gz`))).toString()).toBe(
-        `log of ${kept.identifier}\n`,
-      );
     });
   });
 });

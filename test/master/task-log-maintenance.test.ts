@@ -10,6 +10,7 @@ import { createTaskLog, findTaskLog, linkTaskLog } from '../../src/db/tasklogs/t
 import { createTasksForFrameRange, listTasks } from '../../src/db/tasks/task.repository.js';
 import { cleanUpOrphanedTaskLogs, compressTaskLogs } from '../../src/master/tasklogs/task-log-maintenance.js';
 import { TaskLogStore } from '../../src/master/tasklogs/task-log-store.js';
+import { transaction } from '../../src/db/transaction.js';
 import { forEachDialect } from '../support/databases.js';
 import { makeJob, unique } from '../support/fixtures.js';
 
@@ -85,21 +86,19 @@ forEachDialect((_dialect, database) => {
     const [task] = await listTasks(db, { jobId: job.id });
     const dir = join(root, 'many');
     const many = new TaskLogStore(dir, 1 << 20);
-    const keep: string[] = [];
-    for (let i = 0; i < 1_200; i++) {
-      const identifier = `many-${i}.csv`;
-      if (i % 3 === 0) {
-        const log = await createTaskLog(db, { identifier });
-        await linkTaskLog(db, { taskLogId: log.id, taskId: task!.id, attempt: 1 });
-        keep.push(identifier);
+    await transaction(db, async (trx) => {
+      for (let i = 0; i < 1_100; i += 10) {
+        const log = await createTaskLog(trx, { identifier: `many-${i}.csv` });
+        await linkTaskLog(trx, { taskLogId: log.id, taskId: task!.id, attempt: 1 });
       }
-      if (i === 0) await many.write(identifier, Readable.from(['x\n']));
-      else writeFileSync(join(dir, identifier), 'x\n');
-    }
+    });
+    await many.write('many-0.csv', Readable.from(['x\n']));
+    for (let i = 1; i < 1_100; i++) writeFileSync(join(dir, `many-${i}.csv`), 'x\n');
     const cleaned = await cleanUpOrphanedTaskLogs(ctx, many);
-    expect(cleaned.filesDeleted).toBe(800);
-    expect(readdirSync(dir).length).toBe(400);
+    expect(cleaned.filesDeleted).toBe(990);
+    expect(readdirSync(dir).length).toBe(110);
     expect(readdirSync(dir)).toContain('many-0.csv.gz');
-    expect(readdirSync(dir)).toContain('many-1197.csv');
+    expect(readdirSync(dir)).toContain('many-1090.csv');
+    expect(readdirSync(dir)).not.toContain('many-1091.csv');
   });
 });

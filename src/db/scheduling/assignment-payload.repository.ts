@@ -141,6 +141,39 @@ export async function listTaskAttempts(
   return attempts;
 }
 
+/** Assignments the record holds but never saw delivered: tasks with an agent, not started, not sent. */
+export async function listUndeliveredAssignments(
+  db: Kysely<Database>,
+): Promise<
+  { agentId: string; jobId: number; tasks: { id: number; frame: number; tile: number | null }[] }[]
+> {
+  const rows = await db
+    .selectFrom('tasks')
+    .select(['id', 'job_id', 'agent_id', 'frame', 'tile'])
+    .where('state', 'is', null)
+    .where('agent_id', 'is not', null)
+    .where('sent_to_agent', '=', false)
+    .orderBy('agent_id')
+    .orderBy('job_id')
+    .orderBy('frame')
+    .orderBy('tile')
+    .execute();
+  const groups = new Map<
+    string,
+    { agentId: string; jobId: number; tasks: { id: number; frame: number; tile: number | null }[] }
+  >();
+  for (const row of rows) {
+    const key = `${row.agent_id}/${row.job_id}`;
+    let group = groups.get(key);
+    if (!group) {
+      group = { agentId: row.agent_id!, jobId: row.job_id, tasks: [] };
+      groups.set(key, group);
+    }
+    group.tasks.push({ id: row.id, frame: row.frame, tile: row.tile });
+  }
+  return [...groups.values()];
+}
+
 /** Where and how to reach agents, by id. */
 export async function listAgentAddresses(
   db: Kysely<Database>,

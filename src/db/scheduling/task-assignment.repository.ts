@@ -4,14 +4,17 @@
  *
  * `claimTasks` does, inside one transaction:
  * 1. the caller's fence (the leadership check) — nothing is written by a scheduler that lost the lead;
- * 2. locks and checks the agents (still online or running), the tasks (still unassigned and queued or
- *    running, and not failed on that agent before) and the jobs (still queued or running, not hidden, not marked for deletion); a claim whose
- *    agent, job or any task fails is refused whole (its batch would no longer be what was decided);
+ * 2. locks and checks the tasks (still unassigned and queued or running, and not failed on that agent
+ *    before), and checks the agents (still online or running) and the jobs (still queued or running, not
+ *    hidden, not marked for deletion). Agent and job rows are not locked: every task report updates them,
+ *    and waiting for those would serialise the scheduler behind the reports. An agent lost meanwhile
+ *    loses the new tasks again when their delivery fails; a job paused meanwhile is announced again right
+ *    after the commit (see the engine). A claim whose agent, job or any task fails is refused whole (its
+ *    batch would no longer be what was decided);
  * 3. assigns the tasks with PyFarm's hooks for an assignment: agent set, one more attempt, not yet sent;
  * 4. moves queued jobs to RUNNING with the job hooks (time_started stamped, time_finished cleared): what
  *    `refreshJobState` stores for a job that now has a task on a live agent (a RUNNING job is left as is).
- * Rows are locked in the order agents → tasks → jobs (PostgreSQL, MySQL); SQLite transactions are
- * serialised by BEGIN IMMEDIATE.
+ * Task rows are locked on PostgreSQL and MySQL; SQLite transactions are serialised by BEGIN IMMEDIATE.
  */
 import { sql, type Kysely } from 'kysely';
 import { AgentState, WorkState } from '../../core/enums.js';
@@ -58,12 +61,11 @@ export async function claimTasks(
     const agentIds = [...new Set(claims.map((c) => c.agentId))].sort();
     const liveAgents = new Set<string>();
     for (const chunk of chunks(agentIds)) {
-      let query = trx
+      const query = trx
         .selectFrom('agents')
         .select('id')
         .where('id', 'in', chunk)
         .where('state', 'in', [ONLINE, AGENT_RUNNING]);
-      if (lock) query = query.forUpdate();
       for (const row of await query.execute()) liveAgents.add(row.id);
     }
 
@@ -94,14 +96,13 @@ export async function claimTasks(
     const jobIds = [...new Set(claims.map((c) => c.jobId))].sort((a, b) => a - b);
     const openJobs = new Set<number>();
     for (const chunk of chunks(jobIds)) {
-      let query = trx
+      const query = trx
         .selectFrom('jobs')
         .select('id')
         .where('id', 'in', chunk)
         .where((eb) => eb.or([eb('state', 'is', null), eb('state', '=', RUNNING)]))
         .where('hidden', '=', false)
         .where('to_be_deleted', '=', false);
-      if (lock) query = query.forUpdate();
       for (const row of await query.execute()) openJobs.add(row.id);
     }
 
@@ -130,6 +131,21 @@ export async function claimTasks(
     }
     return { claimed, refused };
   });
+}
+
+/** Of the given jobs, those paused or marked for deletion (their new assignments must be stopped). */
+export async function listJobsToStop(db: Kysely<Database>, jobIds: readonly number[]): Promise<number[]> {
+  const stop: number[] = [];
+  for (const chunk of chunks(jobIds)) {
+    const rows = await db
+      .selectFrom('jobs')
+      .select('id')
+      .where('id', 'in', chunk)
+      .where((eb) => eb.or([eb('state', '=', WorkState.values.PAUSED), eb('to_be_deleted', '=', true)]))
+      .execute();
+    for (const row of rows) stop.push(row.id);
+  }
+  return stop;
 }
 
 /** One statement for many (task, agent) pairs: agent set, attempts + 1, not yet sent to the agent. */

@@ -7,6 +7,7 @@ import type { Kysely } from 'kysely';
 import { durationMs } from '../../core/config/duration.js';
 import type { Database } from '../../db/database.js';
 import type { MasterContext } from '../context.js';
+import { listUndeliveredAssignments } from '../../db/scheduling/assignment-payload.repository.js';
 import { AgentClient } from '../dispatch/agent-client.js';
 import { Dispatcher } from '../dispatch/dispatcher.js';
 import { TaskStopper } from '../dispatch/task-stopper.js';
@@ -54,9 +55,11 @@ export class LeaderServices {
   readonly jobs: JobActions;
   readonly lifecycle: LifecycleServices;
   private started = false;
+  private readonly ctx: MasterContext;
 
   constructor(options: LeaderServicesOptions) {
     const { ctx, timings = {} } = options;
+    this.ctx = ctx;
     const { config } = ctx;
     this.client = new AgentClient({
       urlTemplate: config.agent_api_url_template,
@@ -128,6 +131,10 @@ export class LeaderServices {
     this.engine.start();
     this.monitor.start();
     this.lifecycle.start();
+    // A previous leader may have died between writing assignments and delivering them.
+    void listUndeliveredAssignments(this.ctx.db)
+      .then((assignments) => this.dispatcher.enqueue(assignments))
+      .catch((err: unknown) => this.ctx.log.error({ err }, 'could not resume deliveries'));
   }
 
   async stop(): Promise<void> {

@@ -49,6 +49,7 @@ export class JobActions {
     if (!(await deleteJob(db, jobId))) return false;
     log.info({ jobId }, 'job deleted');
     this.ctx.taskEvents.record(marked.job_queue_id, 'deleted', Number(tasks?.n ?? 0));
+    // Its tasks were stopped on their agents above.
     this.ctx.events.emit({ type: 'job.deleted', jobId, heldTasks: [] });
     if (mail)
       await this.notifier
@@ -106,8 +107,14 @@ export class JobActions {
   /** Asks the agents holding the job's unfinished tasks to stop them; returns those tasks. */
   private async stopOnAgents(jobId: number) {
     const held = await listHeldTasksOfJob(this.ctx.db, jobId);
+    await this.stopHeldTasks(held.map((task) => ({ taskId: task.id, agentId: task.agentId })));
+    return held;
+  }
+
+  /** Tells each agent to stop the given tasks of its own (passive agents learn it from their next poll). */
+  async stopHeldTasks(held: readonly { taskId: number; agentId: string }[]): Promise<void> {
     const byAgent = new Map<string, number[]>();
-    for (const task of held) byAgent.set(task.agentId, [...(byAgent.get(task.agentId) ?? []), task.id]);
+    for (const task of held) byAgent.set(task.agentId, [...(byAgent.get(task.agentId) ?? []), task.taskId]);
     const addresses = await listAgentAddresses(this.ctx.db, [...byAgent.keys()]);
     await Promise.all(
       [...byAgent].map(async ([agentId, taskIds]) => {
@@ -119,6 +126,5 @@ export class JobActions {
         );
       }),
     );
-    return held;
   }
 }

@@ -30,7 +30,8 @@ import type { FarmEvent } from '../events/farm-events.js';
 import type { JobActions } from './job-actions.js';
 import type { Notifier } from './notifier.js';
 import { consolidateTaskEvents, countAgents, countTasks } from './statistics-collector.js';
-import { cleanUpOrphanedTaskLogs, compressTaskLogs } from './task-log-maintenance.js';
+import { cleanUpOrphanedTaskLogs, compressTaskLogs } from '../tasklogs/task-log-maintenance.js';
+import { configuredTaskLogStore } from '../tasklogs/task-log-store.js';
 
 const { PAUSED, DONE, FAILED } = WorkState.values;
 
@@ -81,11 +82,12 @@ export class LifecycleServices {
         },
       );
     }
+    const store = configuredTaskLogStore(config);
     this.every('orphaned logs', durationMs(config.orphaned_log_cleanup_interval), async () => {
-      await cleanUpOrphanedTaskLogs(ctx.db, config.tasklogs_dir);
+      await cleanUpOrphanedTaskLogs(ctx, store);
     });
     this.every('log compression', durationMs(config.compress_log_interval), async () => {
-      await compressTaskLogs(config.tasklogs_dir, ctx.clock.now(), this.options.logSettleMs ?? 60_000);
+      await compressTaskLogs(ctx, store, { settleMs: this.options.logSettleMs ?? 60_000 });
     });
     // What accumulated while no master led.
     this.run('deletion', () => this.deleteAndStop());
@@ -147,6 +149,12 @@ export class LifecycleServices {
 
   private handle(event: FarmEvent): void {
     if (this.stopped) return;
+    if (event.type === 'job.deleted' && event.heldTasks.length > 0) {
+      // Deleted through the API: the rows are gone, the agents still run the tasks.
+      const held = event.heldTasks;
+      void this.run(`stop deleted ${event.jobId}`, () => this.options.actions.stopHeldTasks(held));
+      return;
+    }
     if (event.type !== 'job.changed' && event.type !== 'task.changed') return;
     this.pendingJobs.add(event.jobId);
     this.pendingTimer ??= setTimeout(() => {

@@ -17,7 +17,11 @@ import type { Clock } from '../../core/clock.js';
 import type { Logger } from '../../core/logging.js';
 import type { Database } from '../../db/database.js';
 import { listChildJobIds } from '../../db/scheduling/scheduling-snapshot.repository.js';
-import { claimTasks, type TaskClaim } from '../../db/scheduling/task-assignment.repository.js';
+import {
+  claimTasks,
+  listJobsToStop,
+  type TaskClaim,
+} from '../../db/scheduling/task-assignment.repository.js';
 import type { FarmEvent, FarmEvents } from '../events/farm-events.js';
 import type { Decision } from './decide.js';
 import type { FarmIndex, SchedulingPolicy } from './farm-index.js';
@@ -73,6 +77,8 @@ export class SchedulerEngine {
   /** Agents that get no new work before the given time (kept across index rebuilds). */
   private readonly cooldowns = new Map<string, number>();
   private current: Promise<void> | undefined;
+  /** Totals since start (metrics, diagnostics). */
+  readonly totals = { rounds: 0, assigned: 0, refused: 0, refreshMs: 0, decideMs: 0, writeMs: 0 };
 
   constructor(private readonly options: SchedulerEngineOptions) {}
 
@@ -158,6 +164,13 @@ export class SchedulerEngine {
         const changes = this.pending.take();
         try {
           const report = await this.round(changes);
+          const t = this.totals;
+          t.rounds++;
+          t.assigned += report.assigned;
+          t.refused += report.refused;
+          t.refreshMs += report.refreshMs;
+          t.decideMs += report.decideMs;
+          t.writeMs += report.writeMs;
           this.options.onRound?.(report);
         } catch (err) {
           if (this.stopped) break;
@@ -318,6 +331,15 @@ export class SchedulerEngine {
       }
     }
     if (committed.length > 0) this.options.onAssigned?.(committed);
+    // A job paused or marked for deletion while this round wrote (the jobs are not locked by it): announce
+    // it again, so the lifecycle services stop what was just given out.
+    if (committed.length > 0) {
+      for (const jobId of await listJobsToStop(this.options.db, [
+        ...new Set(committed.map((a) => a.jobId)),
+      ])) {
+        this.options.events.emit({ type: 'job.changed', jobId });
+      }
+    }
     return outcome.refused.length;
   }
 
