@@ -21,6 +21,20 @@ module.exports = {
     forbid('agent', 'master|db|cli|web', 'agent never imports master or db'),
     forbid('web', 'core|db|master|agent|nodeset|exec|cli', 'web imports only api'),
     {
+      name: 'web-no-cross-feature',
+      severity: 'error',
+      comment: 'a web UI feature never imports another one; share through src/web/{components,lib,api}',
+      from: { path: '^src/web/features/([^/]+)/' },
+      to: { path: '^src/web/features/([^/]+)/', pathNot: '^src/web/features/$1/' },
+    },
+    {
+      name: 'web-shared-not-to-features',
+      severity: 'error',
+      comment: 'shared web UI code (api, components, lib) never imports features or the app shell',
+      from: { path: '^src/web/(api|components|lib)/' },
+      to: { path: '^src/web/(features|app)/' },
+    },
+    {
       name: 'no-circular',
       severity: 'error',
       comment: 'no import cycles',

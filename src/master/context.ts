@@ -26,4 +26,6 @@ export interface MasterContext {
   readonly limits: ModelLimits;
   /** Agents from loopback addresses are accepted (`--allow-agent-loopback-addresses`). */
   readonly allowAgentLoopback: boolean;
+  /** Drover's version, for the User-Agent the master presents to agents. */
+  readonly version: string;
 }

@@ -26,6 +26,8 @@ import { healthRoutes } from './http/health.routes.js';
 import { MasterMetrics } from './metrics/master-metrics.js';
 import { metricsRoutes } from './metrics/metrics.routes.js';
 import { resourceRoutes } from './routes.js';
+import { uiSessionRoutes } from './web/ui-session.routes.js';
+import { webUiRoutes } from './web/web-ui.routes.js';
 import { BufferedTaskEventRecorder } from './statistics/task-event-recorder.js';
 import { createSchedulerLock } from '../db/leadership/scheduler-lock.js';
 import { LeaderServices, type LeaderTimings } from './leadership/leader-services.js';
@@ -43,6 +45,8 @@ export interface MasterOptions {
   allowAgentLoopback?: boolean;
   /** Open handles to use instead of opening the configured databases (tests); they are not closed. */
   databases?: DatabaseHandles;
+  /** The built web UI (default: dist/web of this installation). */
+  webRoot?: string;
   /** Where the shipped job types are (default: `jobtypes/builtin` of the installation); null = none. */
   builtinJobTypesDir?: string | null;
   scheduling?: SchedulingOptions;
@@ -115,6 +119,7 @@ export async function createMaster(options: MasterOptions): Promise<Master> {
     taskEvents,
     limits: modelLimitsFromConfig(config),
     allowAgentLoopback: options.allowAgentLoopback ?? config.allow_agents_from_loopback,
+    version: options.version,
   };
   const authenticator = new Authenticator(context.db, clock, log);
   const metrics = new MasterMetrics({ db: context.db, clock, version: options.version });
@@ -127,11 +132,13 @@ export async function createMaster(options: MasterOptions): Promise<Master> {
     apiRoutes: [
       healthRoutes(options.version),
       authRoutes(context, authenticator),
+      uiSessionRoutes(context, authenticator),
       ...resourceRoutes.map((routes) => routes(context)),
     ],
     rootRoutes: [
       rootSessionRoutes(context, authenticator),
       metricsRoutes(context, metrics, authenticator.authenticate),
+      webUiRoutes(options.webRoot),
     ],
   });
 

@@ -16,7 +16,13 @@ for (const tables of TABLE_SETTINGS) {
         it('creates every table under its physical name, and records what ran', async () => {
           const { main, statistics, tableNames } = database();
           expect(await migrateToLatest(main)).toEqual({
-            applied: ['0001-initial', '0002-roles', '0003-scheduler', '0004-agent-link-indexes', '0005-job-listing-indexes'],
+            applied: [
+              '0001-initial',
+              '0002-roles',
+              '0003-scheduler',
+              '0004-agent-link-indexes',
+              '0005-job-listing-indexes',
+            ],
           });
           expect(await migrateToLatest(statistics)).toEqual({ applied: ['0001-initial'] });
           const names = (await main.db.introspection.getTables()).map((t) => t.name);
@@ -65,7 +71,13 @@ for (const tables of TABLE_SETTINGS) {
         it('drops everything and migrates again', async () => {
           const { main, statistics } = database();
           expect(await dropAll(main)).toEqual({
-            applied: ['0005-job-listing-indexes', '0004-agent-link-indexes', '0003-scheduler', '0002-roles', '0001-initial'],
+            applied: [
+              '0005-job-listing-indexes',
+              '0004-agent-link-indexes',
+              '0003-scheduler',
+              '0002-roles',
+              '0001-initial',
+            ],
           });
           const left = (await main.db.introspection.getTables()).map((t) => t.name);
           expect(left.filter((n) => !n.includes('counts') && !n.includes('statistics'))).toEqual([]);

@@ -206,8 +206,13 @@ export const JobListOrder = Type.Union(
     Type.Literal('title'),
     Type.Literal('state'),
     Type.Literal('time_submitted'),
+    Type.Literal('time_started'),
+    Type.Literal('time_finished'),
     Type.Literal('priority'),
     Type.Literal('weight'),
+    Type.Literal('user'),
+    Type.Literal('jobtype'),
+    Type.Literal('jobqueue'),
   ],
   { description: 'sort key (default id)' },
 );
@@ -221,6 +226,19 @@ export const JobListQuery = Type.Object(
     jobqueue: Type.Optional(Name(1024, 'jobs directly in this queue ("/a/b" or "a/b")')),
     state: Type.Optional(Type.Array(JobStateName, { maxItems: 5, description: 'repeatable' })),
     hidden: Type.Optional(Type.Boolean()),
+    tag: Type.Optional(
+      Type.Array(Name(64), { maxItems: 20, description: 'jobs having all these tags (repeatable)' }),
+    ),
+    priority: Type.Optional(
+      Type.Array(Type.Integer(), { maxItems: 50, description: 'jobs of these priorities (repeatable)' }),
+    ),
+    blocked: Type.Optional(
+      Type.Boolean({
+        description: 'true: jobs waiting for a parent job that is not done; false: the others',
+      }),
+    ),
+    no_queue: Type.Optional(Type.Boolean({ description: 'jobs without a queue (with jobqueue: either)' })),
+    no_user: Type.Optional(Type.Boolean({ description: 'jobs without an owner (with user: either)' })),
     page: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000, description: 'from 1' })),
     per_page: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, description: 'default 100' })),
     order_by: Type.Optional(JobListOrder),

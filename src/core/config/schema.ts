@@ -216,6 +216,7 @@ export const ConfigSchema = Type.Object(
     agent_offline_timeout: Duration,
     log_level: LogLevel,
     data_dir: Path,
+    thumbnails_dir: Nullable(Path),
   },
   { additionalProperties: false },
 );

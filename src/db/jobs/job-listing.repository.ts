@@ -17,7 +17,18 @@ const { PAUSED, RUNNING, DONE, FAILED } = WorkState.values;
 /** A job's state as lists show it (see the module comment for "queued" and "running"). */
 export type ShownJobState = 'queued' | 'running' | 'paused' | 'done' | 'failed';
 
-export type JobSortKey = 'id' | 'title' | 'state' | 'time_submitted' | 'priority' | 'weight';
+export type JobSortKey =
+  | 'id'
+  | 'title'
+  | 'state'
+  | 'time_submitted'
+  | 'time_started'
+  | 'time_finished'
+  | 'priority'
+  | 'weight'
+  | 'user'
+  | 'jobtype'
+  | 'jobqueue';
 
 export interface JobSummary {
   readonly id: number;
@@ -39,8 +50,17 @@ export interface JobSummary {
 export interface JobSummaryFilter {
   jobtypeId?: number;
   userId?: number;
+  /** Jobs without an owner (with userId: jobs of that user or without one). */
+  noUser?: boolean;
   /** Jobs directly in this queue. */
   jobQueueId?: number;
+  /** Jobs without a queue (with jobQueueId: jobs in that queue or in none). */
+  noQueue?: boolean;
+  /** Jobs having every one of these tags (names). */
+  tags?: readonly string[];
+  priorities?: readonly number[];
+  /** true: jobs with a parent that is not DONE; false: jobs without one. */
+  blocked?: boolean;
   /** Case-sensitive substring of the title. */
   titleContains?: string;
   states?: readonly ShownJobState[];
@@ -88,11 +108,23 @@ export async function listJobSummaries(
     filter,
   );
   const direction = order.direction;
-  query =
-    order.by === 'state'
-      ? // NULL (queued) sorts as the lowest state on every dialect.
-        query.orderBy(sql`coalesce(${sql.ref('jobs.state')}, 0)`, direction)
-      : query.orderBy(`jobs.${order.by}`, direction);
+  switch (order.by) {
+    case 'state':
+      // NULL (queued) sorts as the lowest state on every dialect.
+      query = query.orderBy(sql`coalesce(${sql.ref('jobs.state')}, 0)`, direction);
+      break;
+    case 'user':
+      query = query.orderBy('username', direction);
+      break;
+    case 'jobtype':
+      query = query.orderBy('jobtype', direction);
+      break;
+    case 'jobqueue':
+      query = query.orderBy('fullpath', direction);
+      break;
+    default:
+      query = query.orderBy(`jobs.${order.by}`, direction);
+  }
   if (order.by !== 'id') query = query.orderBy('jobs.id', direction);
   if (order.limit !== undefined) query = query.limit(order.limit);
   if (order.offset !== undefined) {
@@ -196,8 +228,56 @@ function applyFilter<O>(
       eb.selectFrom('jobtype_versions').select('jobtype_versions.id').where('jobtype_id', '=', jobtypeId),
     );
   }
-  if (filter.userId !== undefined) q = q.where('jobs.user_id', '=', filter.userId);
-  if (filter.jobQueueId !== undefined) q = q.where('jobs.job_queue_id', '=', filter.jobQueueId);
+  if (filter.userId !== undefined || filter.noUser) {
+    const userId = filter.userId;
+    q = q.where((eb) =>
+      eb.or([
+        ...(userId !== undefined ? [eb('jobs.user_id', '=', userId)] : []),
+        ...(filter.noUser ? [eb('jobs.user_id', 'is', null)] : []),
+      ]),
+    );
+  }
+  if (filter.jobQueueId !== undefined || filter.noQueue) {
+    const queueId = filter.jobQueueId;
+    q = q.where((eb) =>
+      eb.or([
+        ...(queueId !== undefined ? [eb('jobs.job_queue_id', '=', queueId)] : []),
+        ...(filter.noQueue ? [eb('jobs.job_queue_id', 'is', null)] : []),
+      ]),
+    );
+  }
+  if (filter.priorities !== undefined) {
+    q =
+      filter.priorities.length === 0
+        ? q.where(sql<boolean>`1 = 0`)
+        : q.where('jobs.priority', 'in', filter.priorities);
+  }
+  for (const tag of filter.tags ?? []) {
+    q = q.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('job_tag_associations')
+          .innerJoin('tags', 'tags.id', 'job_tag_associations.tag_id')
+          .select('job_tag_associations.job_id')
+          .whereRef('job_tag_associations.job_id', '=', 'jobs.id')
+          .where('tags.tag', '=', tag),
+      ),
+    );
+  }
+  if (filter.blocked !== undefined) {
+    const blocked = filter.blocked;
+    q = q.where((eb) => {
+      const waiting = eb.exists(
+        eb
+          .selectFrom('job_dependencies')
+          .innerJoin('jobs as parent', 'parent.id', 'job_dependencies.parentid')
+          .select('job_dependencies.childid')
+          .whereRef('job_dependencies.childid', '=', 'jobs.id')
+          .where((p) => p.or([p('parent.state', 'is', null), p('parent.state', '!=', DONE)])),
+      );
+      return blocked ? waiting : eb.not(waiting);
+    });
+  }
   if (filter.hidden !== undefined) q = q.where('jobs.hidden', '=', filter.hidden);
   if (filter.titleContains !== undefined) {
     // A literal, case-sensitive substring on every dialect (LIKE has wildcards and is case-insensitive in SQLite).

@@ -190,3 +190,52 @@ const IDENTIFIERS_PER_QUERY = 500;
 function toTaskLog(row: Selectable<TaskLogsTable>): TaskLog {
   return { id: row.id, identifier: row.identifier, agentId: row.agent_id, createdOn: row.created_on };
 }
+
+/** A log an agent wrote, as linked to one task attempt, with the task's job (newest first). */
+export interface AgentTaskLog extends TaskLogOfAttempt {
+  readonly jobId: number;
+  readonly jobTitle: string;
+  readonly frame: number;
+  readonly tile: number | null;
+}
+
+export async function listRecentTaskLogsOfAgent(
+  db: Kysely<Database>,
+  agentId: string,
+  limit: number,
+): Promise<AgentTaskLog[]> {
+  const rows = await db
+    .selectFrom('task_logs as l')
+    .innerJoin('task_log_associations as a', 'a.task_log_id', 'l.id')
+    .innerJoin('tasks as t', 't.id', 'a.task_id')
+    .innerJoin('jobs as j', 'j.id', 't.job_id')
+    .select([
+      'l.id',
+      'l.identifier',
+      'l.agent_id',
+      'l.created_on',
+      'a.task_id',
+      'a.attempt',
+      'a.state',
+      't.job_id',
+      't.frame',
+      't.tile',
+      'j.title',
+    ])
+    .where('l.agent_id', '=', agentId.toLowerCase())
+    .orderBy('l.created_on', 'desc')
+    .orderBy('l.id', 'desc')
+    .orderBy('a.task_id')
+    .limit(limit)
+    .execute();
+  return rows.map((row) => ({
+    ...toTaskLog(row),
+    taskId: row.task_id,
+    attempt: row.attempt,
+    state: row.state as WorkStateValue | null,
+    jobId: row.job_id,
+    jobTitle: row.title,
+    frame: Number(row.frame),
+    tile: row.tile,
+  }));
+}

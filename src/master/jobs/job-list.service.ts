@@ -50,6 +50,11 @@ export async function listJobsForRequest(ctx: MasterContext, query: JobListQuery
     if (!queue) throw new NotFoundError('job queue', query.jobqueue);
     filter.jobQueueId = queue.id;
   }
+  if (query.no_user) filter.noUser = true;
+  if (query.no_queue) filter.noQueue = true;
+  if (query.tag !== undefined) filter.tags = query.tag;
+  if (query.priority !== undefined) filter.priorities = query.priority;
+  if (query.blocked !== undefined) filter.blocked = query.blocked;
   if (query.title !== undefined) filter.titleContains = query.title;
   if (query.state !== undefined) filter.states = query.state;
   if (query.hidden !== undefined) filter.hidden = query.hidden;
