@@ -259,7 +259,6 @@ function postgresViolation(err: Error): Violation | undefined {
       // lookup parameter (a name from a URL), where SQLite and MySQL just find nothing.
       return { kind: 'invalid-text', ...base };
     case '22P02':
-    case '22021':
     case '22007':
     case '22008':
       return { kind: 'invalid-value', ...base, columns: e.column ? [e.column] : undefined };
