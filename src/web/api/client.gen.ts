@@ -196,6 +196,17 @@ export interface Paths {
       args: [options: { path: { agent_id: string }; body: { id: number }; signal?: AbortSignal }];
     };
   };
+  "/api/v1/agents/{agent}/assignments": {
+    /** The assignments of a passive agent (fetching them delivers them) */
+    get: {
+      path: { agent: string };
+      query: { /** seconds to wait for work when there is none yet (long poll) */ wait?: number };
+      body: never;
+      response: { assignments: { job: { id: number; title: string; data: { [key: string]: unknown }; environ: { [key: string]: string }; by: number; batch: number; ram: number; ram_warning: number | null; ram_max: number | null; cpus: number; requeue: number; priority: number; notes: string; tags: string[]; num_tiles: number | null; project: string | null; user: string | null; job_group_id: number | null; job_group: string | null; notified_users: { username: string; on_success: boolean; on_failure: boolean; on_deletion: boolean }[] }; jobtype: { name: string; version: number }; tasks: { id: number; frame: number; tile: number | null; attempt: number }[] }[] };
+      status: 200;
+      args: [options: { path: { agent: string }; query?: { /** seconds to wait for work when there is none yet (long poll) */ wait?: number }; signal?: AbortSignal }];
+    };
+  };
   "/api/v1/events": {
     /** Farm events as Server-Sent Events (job, task, agent and queue changes) */
     get: {
