@@ -76,7 +76,12 @@ export function Plot({
       cursor: { drag: { x: true, y: false } },
       scales: { x: { time: true, ...(xRange ? { range: [xRange[0], xRange[1]] as [number, number] } : {}) } },
       axes: [
-        { ...axis, values: (_u, splits, _i, step) => splits.map((v) => formatTick(v, step)) },
+        {
+          ...axis,
+          // A date label is ~10 characters: ticks closer than this overlap into one unreadable line.
+          space: 100,
+          values: (_u, splits, _i, step) => splits.map((v) => formatTick(v, step)),
+        },
         { ...axis, ...(yLabel ? { label: yLabel } : {}), size: 56 },
       ],
       series: [
