@@ -7,6 +7,7 @@
 import type { ExpressionBuilder, Kysely } from 'kysely';
 import { AgentState, WorkState, type WorkStateValue } from '../../core/enums.js';
 import type { Database } from '../database.js';
+import { preparedQuery } from '../prepared-query.js';
 import { toJob, type Job } from './job.repository.js';
 
 const { RUNNING, PAUSED, FAILED } = WorkState.values;
@@ -28,19 +29,7 @@ export async function findJobWithTaskFlags(
   db: Kysely<Database>,
   jobId: number,
 ): Promise<{ job: Job; flags: JobTaskFlags } | undefined> {
-  const row = await db
-    .selectFrom('jobs')
-    .selectAll('jobs')
-    .select((eb) => [
-      eb.exists(tasksIn(eb, null)).as('has_queued'),
-      eb.exists(tasksIn(eb, RUNNING)).as('has_running'),
-      eb.exists(tasksIn(eb, PAUSED)).as('has_paused'),
-      eb.exists(tasksIn(eb, FAILED)).as('has_failed'),
-      eb.exists(heldTasksIn(eb, null)).as('has_held_queued'),
-      eb.exists(heldTasksIn(eb, RUNNING)).as('has_held_running'),
-    ])
-    .where('jobs.id', '=', jobId)
-    .executeTakeFirst();
+  const [row] = await selectJobWithTaskFlags(db, jobId);
   if (!row) return undefined;
   const { has_queued, has_running, has_paused, has_failed, has_held_queued, has_held_running, ...job } = row;
   return {
@@ -55,6 +44,22 @@ export async function findJobWithTaskFlags(
     },
   };
 }
+
+const selectJobWithTaskFlags = preparedQuery((db: Kysely<Database>, jobId: number) =>
+  db
+    .selectFrom('jobs')
+    .selectAll('jobs')
+    .select((eb) => [
+      eb.exists(tasksIn(eb, null)).as('has_queued'),
+      eb.exists(tasksIn(eb, RUNNING)).as('has_running'),
+      eb.exists(tasksIn(eb, PAUSED)).as('has_paused'),
+      eb.exists(tasksIn(eb, FAILED)).as('has_failed'),
+      eb.exists(heldTasksIn(eb, null)).as('has_held_queued'),
+      eb.exists(heldTasksIn(eb, RUNNING)).as('has_held_running'),
+    ])
+    .where('jobs.id', '=', jobId)
+    .compile(),
+);
 
 /** One state per sub-query: an OR of states would make SQLite walk all of a job's tasks. */
 function tasksIn(eb: ExpressionBuilder<Database, 'jobs'>, state: WorkStateValue | null) {
