@@ -95,7 +95,7 @@ class CachedStatement implements SqliteStatement {
 
   all(parameters: readonly unknown[]): unknown[] {
     const arrays = this.statement.all(bindable(parameters)) as unknown[][];
-    const shape = this.#rowShape();
+    const shape = this.#rowShape(arrays[0]);
     const rows: Record<string, unknown>[] = new Array(arrays.length);
     for (let i = 0; i < arrays.length; i++) rows[i] = toRow(arrays[i]!, shape);
     return rows;
@@ -106,14 +106,18 @@ class CachedStatement implements SqliteStatement {
   }
 
   *iterate(parameters: readonly unknown[]): IterableIterator<unknown> {
-    const shape = this.#rowShape();
     for (const values of this.statement.iterate(bindable(parameters)) as Iterable<unknown[]>) {
-      yield toRow(values, shape);
+      yield toRow(values, this.#rowShape(values));
     }
   }
 
-  #rowShape(): RowShape {
-    if (this.#shape) return this.#shape;
+  /**
+   * The names and types of the result columns. SQLite re-prepares a statement by itself when the schema
+   * changed (a migration added a column to a `select *`): a row of another width reads them again.
+   */
+  #rowShape(sample: readonly unknown[] | undefined): RowShape {
+    if (this.#shape && (sample === undefined || sample.length === this.#shape.names.length))
+      return this.#shape;
     const columns = this.statement.columns();
     this.#shape = {
       names: columns.map((column) => column.name),
