@@ -27,6 +27,7 @@ import {
   type BenchContext,
   type Figure,
 } from './scenarios.js';
+import { startFakeAgents } from './fake-agents.js';
 import { createBenchJobType } from './seed.js';
 
 const args = process.argv.slice(2);
@@ -69,12 +70,14 @@ for (const dialect of dialects) {
     const started = await startServer(database, dir);
     server = started.child;
     const handle = await openDatabase({ url: database, poolSize: 2 });
+    const agents = await startFakeAgents();
     try {
       const ctx: BenchContext = {
         url: started.url,
         tokens: started.tokens,
         db: handle.db,
         jobtype: await createBenchJobType(handle.db),
+        agentPort: agents.port,
         quick,
         serverCpuMs: () => processCpuMs(started.child.pid!),
         report(figure) {
@@ -96,6 +99,7 @@ for (const dialect of dialects) {
         }
       }
     } finally {
+      await agents.close();
       await handle.close();
     }
   } finally {

@@ -22,6 +22,8 @@ export interface BenchContext {
   tokens: { admin: string; agent: string };
   db: Kysely<Database>;
   jobtype: { name: string; versionId: number };
+  /** The port the registered agents give: a loopback server accepting every assignment (fake-agents.ts). */
+  agentPort: number;
   /** Smaller counts for a quick look (`--quick`). */
   quick: boolean;
   /** CPU milliseconds the master process has used so far (user + system). */
@@ -139,11 +141,11 @@ export async function submissionScenario(ctx: BenchContext): Promise<void> {
   }
 }
 
-function registration(id = randomUUID()) {
+function registration(port: number, id = randomUUID()) {
   return {
     id,
     hostname: `bench-${id.slice(0, 8)}`,
-    port: 50000,
+    port,
     ram: 65536,
     free_ram: 60000,
     cpus: 32,
@@ -164,11 +166,12 @@ export async function registrationScenario(ctx: BenchContext): Promise<void> {
   const count = ctx.quick ? 500 : 3000;
   const one = new ApiClient(ctx.url, ctx.tokens.agent);
   try {
-    for (let i = 0; i < 50; i++) await one.request('POST', '/api/v1/agents/', registration());
+    for (let i = 0; i < 50; i++) await one.request('POST', '/api/v1/agents/', registration(ctx.agentPort));
     let elapsed = 0;
     const cpu = await cpuPerRequest(ctx, count, async () => {
       elapsed = await timed(async () => {
-        for (let i = 0; i < count; i++) await one.request('POST', '/api/v1/agents/', registration());
+        for (let i = 0; i < count; i++)
+          await one.request('POST', '/api/v1/agents/', registration(ctx.agentPort));
       });
     });
     const rate = perSecond(count, elapsed);
@@ -189,7 +192,7 @@ export async function registrationScenario(ctx: BenchContext): Promise<void> {
     const worker = async () => {
       while (next < total) {
         next += 1;
-        await many.request('POST', '/api/v1/agents/', registration());
+        await many.request('POST', '/api/v1/agents/', registration(ctx.agentPort));
       }
     };
     let elapsed = 0;
@@ -214,7 +217,7 @@ export async function taskUpdateScenario(ctx: BenchContext): Promise<void> {
   const agent = new ApiClient(ctx.url, ctx.tokens.agent);
   try {
     const agentId = randomUUID();
-    await agent.request('POST', '/api/v1/agents/', registration(agentId));
+    await agent.request('POST', '/api/v1/agents/', registration(ctx.agentPort, agentId));
     const frames = ctx.quick ? 300 : 1500;
     const job = await admin.request<{ id: number }>('POST', '/api/v1/jobs/', {
       title: `bench updates ${randomUUID()}`,

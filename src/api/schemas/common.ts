@@ -3,6 +3,7 @@
  * lowercase strings on output and accept the string or the integer on input.
  */
 import Type, { type Static, type TSchema } from 'typebox';
+import { formatIsoTime } from './iso-time.js';
 
 export const ErrorResponse = Type.Object(
   { error: Type.String({ description: 'what was wrong, naming the offending field' }) },
@@ -36,7 +37,7 @@ export const errors = {
 export function isoTime(ms: number): string;
 export function isoTime(ms: number | null): string | null;
 export function isoTime(ms: number | null): string | null {
-  return ms === null ? null : new Date(ms).toISOString();
+  return ms === null ? null : formatIsoTime(ms);
 }
 
 /**

@@ -81,56 +81,25 @@ export async function listJobSummaries(
   filter: JobSummaryFilter,
   order: JobSummaryOrder,
 ): Promise<JobSummary[]> {
-  let query = applyFilter(
-    db,
-    db
-      .selectFrom('jobs')
-      .innerJoin('jobtype_versions', 'jobtype_versions.id', 'jobs.jobtype_version_id')
-      .innerJoin('jobtypes', 'jobtypes.id', 'jobtype_versions.jobtype_id')
-      .leftJoin('users', 'users.id', 'jobs.user_id')
-      .leftJoin('job_queues', 'job_queues.id', 'jobs.job_queue_id')
-      .select([
-        'jobs.id',
-        'jobs.title',
-        'jobs.state',
-        'jobs.priority',
-        'jobs.weight',
-        'users.username',
-        'jobtypes.name as jobtype',
-        'jobtype_versions.version as jobtype_version',
-        'job_queues.fullpath',
-        'jobs.time_submitted',
-        'jobs.time_started',
-        'jobs.time_finished',
-        'jobs.hidden',
-        'jobs.to_be_deleted',
-      ]),
-    filter,
-  );
-  const direction = order.direction;
-  switch (order.by) {
-    case 'state':
-      // NULL (queued) sorts as the lowest state on every dialect.
-      query = query.orderBy(sql`coalesce(${sql.ref('jobs.state')}, 0)`, direction);
-      break;
-    case 'user':
-      query = query.orderBy('username', direction);
-      break;
-    case 'jobtype':
-      query = query.orderBy('jobtype', direction);
-      break;
-    case 'jobqueue':
-      query = query.orderBy('fullpath', direction);
-      break;
-    default:
-      query = query.orderBy(`jobs.${order.by}`, direction);
-  }
-  if (order.by !== 'id') query = query.orderBy('jobs.id', direction);
-  if (order.limit !== undefined) query = query.limit(order.limit);
-  if (order.offset !== undefined) {
-    // MySQL and SQLite accept OFFSET only after a LIMIT.
-    if (order.limit === undefined) query = query.limit(Number.MAX_SAFE_INTEGER);
-    query = query.offset(order.offset);
+  let query;
+  if (order.offset !== undefined && order.offset > 0 && JOB_COLUMN_KEYS.has(order.by)) {
+    // A deep page: the skipped rows are walked in the jobs table (or its sort index) alone, then only
+    // the page's rows are joined. An OFFSET over the joined query joins every skipped row as well —
+    // page 1,000 of 100 at 100,000 jobs took 15 ms on SQLite and 190 ms on PostgreSQL against 3 ms for
+    // page 1. (A derived table, not IN (...): MySQL refuses LIMIT inside IN. CROSS JOIN, because it
+    // makes SQLite start from the page: with the LIMIT a parameter, its planner otherwise scans jobs.)
+    const ids = applyFilter(db, db.selectFrom('jobs').select('jobs.id as page_id'), filter);
+    const page = pageOf(sortedBy(ids, order), order);
+    const paged = db.selectFrom(page.as('page')).crossJoin('jobs').whereRef('jobs.id', '=', 'page.page_id');
+    query = sortedBy(
+      withSummaryColumns(paged as unknown as SelectQueryBuilder<Database, 'jobs', object>),
+      order,
+    );
+  } else {
+    query = pageOf(
+      sortedBy(applyFilter(db, withSummaryColumns(db.selectFrom('jobs')), filter), order),
+      order,
+    );
   }
   const rows = await query.execute();
   return rows.map((row) => ({
@@ -149,6 +118,84 @@ export async function listJobSummaries(
     hidden: row.hidden,
     toBeDeleted: row.to_be_deleted,
   }));
+}
+
+/** The list's columns: the job's own and the names of its owner, job type and queue. */
+function withSummaryColumns(from: SelectQueryBuilder<Database, 'jobs', object>) {
+  return from
+    .innerJoin('jobtype_versions', 'jobtype_versions.id', 'jobs.jobtype_version_id')
+    .innerJoin('jobtypes', 'jobtypes.id', 'jobtype_versions.jobtype_id')
+    .leftJoin('users', 'users.id', 'jobs.user_id')
+    .leftJoin('job_queues', 'job_queues.id', 'jobs.job_queue_id')
+    .select([
+      'jobs.id',
+      'jobs.title',
+      'jobs.state',
+      'jobs.priority',
+      'jobs.weight',
+      'users.username',
+      'jobtypes.name as jobtype',
+      'jobtype_versions.version as jobtype_version',
+      'job_queues.fullpath',
+      'jobs.time_submitted',
+      'jobs.time_started',
+      'jobs.time_finished',
+      'jobs.hidden',
+      'jobs.to_be_deleted',
+    ]);
+}
+
+/** Sort keys that are columns of jobs (the others sort by a joined table's column). */
+const JOB_COLUMN_KEYS: ReadonlySet<JobSortKey> = new Set([
+  'id',
+  'title',
+  'state',
+  'time_submitted',
+  'time_started',
+  'time_finished',
+  'priority',
+  'weight',
+]);
+
+function sortedBy<DB, TB extends keyof DB, O>(
+  query: SelectQueryBuilder<DB, TB, O>,
+  order: JobSummaryOrder,
+): SelectQueryBuilder<DB, TB, O> {
+  const q = query as unknown as SelectQueryBuilder<Database, 'jobs', O>;
+  const direction = order.direction;
+  let sorted: SelectQueryBuilder<Database, 'jobs', O>;
+  switch (order.by) {
+    case 'state':
+      // NULL (queued) sorts as the lowest state on every dialect.
+      sorted = q.orderBy(sql`coalesce(${sql.ref('jobs.state')}, 0)`, direction);
+      break;
+    case 'user':
+      sorted = q.orderBy(sql.ref('username'), direction);
+      break;
+    case 'jobtype':
+      sorted = q.orderBy(sql.ref('jobtype'), direction);
+      break;
+    case 'jobqueue':
+      sorted = q.orderBy(sql.ref('fullpath'), direction);
+      break;
+    default:
+      sorted = q.orderBy(`jobs.${order.by}`, direction);
+  }
+  if (order.by !== 'id') sorted = sorted.orderBy('jobs.id', direction);
+  return sorted as unknown as SelectQueryBuilder<DB, TB, O>;
+}
+
+function pageOf<DB, TB extends keyof DB, O>(
+  query: SelectQueryBuilder<DB, TB, O>,
+  order: JobSummaryOrder,
+): SelectQueryBuilder<DB, TB, O> {
+  let q = order.limit !== undefined ? query.limit(order.limit) : query;
+  if (order.offset !== undefined) {
+    // MySQL and SQLite accept OFFSET only after a LIMIT.
+    if (order.limit === undefined) q = q.limit(Number.MAX_SAFE_INTEGER);
+    q = q.offset(order.offset);
+  }
+  return q;
 }
 
 export async function countJobSummaries(db: Kysely<Database>, filter: JobSummaryFilter): Promise<number> {

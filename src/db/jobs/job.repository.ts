@@ -385,7 +385,7 @@ function checkJobFields(input: JobFields, options: WriteOptions | undefined): Pa
   return v;
 }
 
-function toJob(row: Selectable<JobsTable>): Job {
+export function toJob(row: Selectable<JobsTable>): Job {
   return {
     id: row.id,
     state: row.state as WorkStateValue | null,

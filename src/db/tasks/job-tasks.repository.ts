@@ -6,6 +6,7 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { WorkStateValue } from '../../core/enums.js';
 import type { Database, TasksTable } from '../database.js';
+import { preparedQuery } from '../prepared-query.js';
 import { listTasks, toTask, type Task } from './task.repository.js';
 
 /** A task with what a report on it needs to know about its job and its agent, read in one statement. */
@@ -44,16 +45,9 @@ interface TaskContextRow extends Selectable<TasksTable> {
   agent_token_id: number | null;
 }
 
-/**
- * Every agent report reads this first, so it is written as one SQL template: Kysely's builder took three
- * times as long to assemble these joins as the database took to answer them.
- */
-export async function findTaskContext(
-  db: Kysely<Database>,
-  taskId: number,
-): Promise<TaskContext | undefined> {
+const selectTaskContext = preparedQuery((db: Kysely<Database>, taskId: number) => {
   const t = (column: string) => sql.ref(column);
-  const { rows } = await sql<TaskContextRow>`
+  return sql<TaskContextRow>`
     select ${sql.table('tasks')}.*,
       ${t('jobs.title')} as job_title, ${t('jobs.user_id')} as job_user_id,
       ${t('jobs.job_queue_id')} as job_queue_id, ${t('jobs.requeue')} as job_requeue,
@@ -64,7 +58,18 @@ export async function findTaskContext(
     inner join ${sql.table('jobs')} on ${t('jobs.id')} = ${t('tasks.job_id')}
     inner join ${sql.table('jobtype_versions')} on ${t('jobtype_versions.id')} = ${t('jobs.jobtype_version_id')}
     left join ${sql.table('agents')} on ${t('agents.id')} = ${t('tasks.agent_id')}
-    where ${t('tasks.id')} = ${taskId}`.execute(db);
+    where ${t('tasks.id')} = ${taskId}`.compile(db);
+});
+
+/**
+ * Every agent report reads this first, so it is written as one SQL template (Kysely's builder took three
+ * times as long to assemble these joins as the database took to answer them) and compiled once.
+ */
+export async function findTaskContext(
+  db: Kysely<Database>,
+  taskId: number,
+): Promise<TaskContext | undefined> {
+  const rows = await selectTaskContext(db, taskId);
   const row = rows[0];
   if (!row) return undefined;
   const {

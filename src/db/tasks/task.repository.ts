@@ -240,7 +240,20 @@ export async function listBatchCandidates(
  * undefined when the task does not exist.
  */
 export async function lockTaskAndJob(db: Kysely<Database>, taskId: number): Promise<number | undefined> {
-  if (dialectOf(db as Kysely<unknown>) === 'sqlite') return undefined;
+  const dialect = dialectOf(db as Kysely<unknown>);
+  if (dialect === 'sqlite') return undefined;
+  if (dialect === 'postgres') {
+    // One round trip: PostgreSQL locks the rows of every table in FROM once the join has produced them,
+    // in the order the tables are named (the task, then its job), whatever the plan.
+    const row = await db
+      .selectFrom('tasks')
+      .innerJoin('jobs', 'jobs.id', 'tasks.job_id')
+      .select('tasks.job_id')
+      .where('tasks.id', '=', taskId)
+      .forUpdate()
+      .executeTakeFirst();
+    return row?.job_id;
+  }
   const task = await db
     .selectFrom('tasks')
     .select('job_id')

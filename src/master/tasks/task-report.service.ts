@@ -20,7 +20,7 @@ import { WorkState, type WorkStateValue } from '../../core/enums.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../core/errors.js';
 import { findAgent, type Agent } from '../../db/agents/agent.repository.js';
 import { findTaskContext, type TaskContext } from '../../db/tasks/job-tasks.repository.js';
-import type { Task } from '../../db/tasks/task.repository.js';
+import { lockTaskAndJob, type Task } from '../../db/tasks/task.repository.js';
 import { transaction } from '../../db/transaction.js';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.js';
@@ -86,6 +86,9 @@ export async function reportTask(
   const change = taskChangeOf(body);
   const now = ctx.clock.now();
   const { context, applied } = await transaction(ctx.db, async (trx) => {
+    // Lock first, then read (PostgreSQL, MySQL; a no-op on SQLite): what is read is then current and
+    // applyTaskChange need not read the task and its job again — two round trips fewer per report.
+    await lockTaskAndJob(trx, taskId);
     const context = await getJobTask(trx, segment, taskId);
     const { task, job } = context;
     authorise(principal, context, body);
@@ -107,6 +110,7 @@ export async function reportTask(
       limits: ctx.limits,
       task,
       facts: job,
+      locked: true,
     });
     return { context, applied };
   });

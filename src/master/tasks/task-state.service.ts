@@ -68,13 +68,15 @@ export async function applyTaskChange(
     task?: Task;
     /** The job's facts as just read in this transaction. */
     facts?: TaskJobFacts & { jobQueueId: number | null };
+    /** The caller took `lockTaskAndJob` before reading `task` and `facts`: they are current. */
+    locked?: boolean;
   },
 ): Promise<AppliedTaskChange> {
   // Changes to tasks of one job are serialised on the job row, so that the job state derived at the end
   // sees the others' committed changes (two agents finishing the last two frames at once must not both
   // see the other frame unfinished and leave the job running forever).
   // What the caller read before the locks may be stale on PostgreSQL and MySQL: read it again there.
-  const locked = (await lockTaskAndJob(db, taskId)) !== undefined;
+  const locked = !options.locked && (await lockTaskAndJob(db, taskId)) !== undefined;
   const before = (!locked && options.task) || (await findTask(db, taskId));
   if (!before) throw new NotFoundError('task', taskId);
   const facts = (!locked && options.facts) || (await taskJobFacts(db, before.jobId));
