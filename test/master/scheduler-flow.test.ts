@@ -38,6 +38,8 @@ forEachDialectMaster((dialect, farm) => {
         refusalCooldownMs: 200,
         pollRetries: 1,
         pollRetryDelayMs: 20,
+        // The tests age last_heard_from themselves; a leader that just started would wait a timeout first.
+        offlineGraceMs: 0,
       },
     });
     leader.start();
@@ -280,6 +282,23 @@ forEachDialectMaster((dialect, farm) => {
         'the job to finish elsewhere',
       );
       expect(other.received[0]!.tasks[0]!.attempt).toBe(2);
+    });
+
+    it('loses nobody during one offline timeout after it starts (the master may have been the one away)', async () => {
+      const fake = await agent();
+      const { tasks } = await submitJob(ctx(), { frames: 1 });
+      await until(() => fake.received.length === 1);
+      await leader.close();
+      await ctx()
+        .db.updateTable('agents')
+        .set({ last_heard_from: ctx().clock.now() - 3_600_000 })
+        .where('id', '=', fake.id)
+        .execute();
+      leader = new LeaderServices({ ctx: ctx() });
+      leader.start();
+      await leader.monitor.checkSilentAgents();
+      expect((await getAgent(ctx().db, fake.id)).state).not.toBe(AgentState.values.OFFLINE);
+      expect((await listTasks(ctx().db, { ids: [tasks[0]!.id] }))[0]!.agentId).toBe(fake.id);
     });
 
     it('keeps a silent disabled agent disabled but takes its work back', async () => {
