@@ -72,6 +72,10 @@ test('the master stopped for 20 s while tasks finish: every report and log arriv
   const downAt = Date.now();
   // The tasks end while the master is away; the agents keep their reports in their journals.
   await sleep(20_000);
+  for (const agent of f.agents) {
+    const held = (await agent.call('GET', '/api/v1/tasks/')).json as { local_state: string }[];
+    expect(held.map((t) => t.local_state)).toEqual(['done']);
+  }
   await f.master.start();
   expect(Date.now() - downAt).toBeGreaterThanOrEqual(20_000);
 
@@ -126,7 +130,7 @@ test('a failing Command task: FAILED with its error, requeued per the job, then 
   expect((await f.job(job.id)).state).toBe('failed');
   // For good: nothing takes it again.
   await sleep(1500);
-  expect((await f.tasks(job.id))[0]).toMatchObject({ state: 'failed', attempts: 2, agent_id: null });
+  expect((await f.tasks(job.id))[0]).toMatchObject({ state: 'failed', attempts: 2, failures: 2 });
   await f.master.stop();
   expect(f.taskEventCounts()).toMatchObject({ failed: 2, done: 0 });
 });
