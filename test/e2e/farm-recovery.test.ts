@@ -118,6 +118,29 @@ test('an agent stopped gracefully and started again with the same id while it ho
   expect(f.taskEventCounts()).toMatchObject({ done: 3, failed: 0 });
 });
 
+test('kill -9 and an immediate restart with the same id: the empty current_assignments fails the lost task once, another agent runs it', { timeout: 60_000 }, async () => {
+  const f = await farm();
+  await f.startAgent('render-a');
+  await f.startAgent('render-b');
+  const job = await f.submitShell('crash', 'echo frame {frame}; sleep 2', { requeue: 3 });
+  const [held] = await f.tasksIn(job.id, ['running'], 15_000);
+  const victim = f.agents.find((a) => a.agentId === held!.agent_id)!;
+  const other = f.agents.find((a) => a !== victim)!;
+  const [orphan] = await f.rememberChildren(victim);
+  victim.child.kill('SIGKILL');
+  await victim.exited;
+  // Back well within the offline timeout: the registration, not the monitor, tells the master.
+  const again = await f.startAgent(victim === f.agents[0] ? 'render-a' : 'render-b', victim.dataDir);
+  expect(again.agentId).toBe(held!.agent_id);
+  const [done] = await f.tasksIn(job.id, ['done'], 20_000);
+  expect(done).toMatchObject({ agent_id: other.agentId, attempts: 2, failures: 1 });
+  expect(await f.agentState(again)).toMatch(/online|running/);
+  // The restarted agent ended what its killed self had left running.
+  expect(() => process.kill(orphan!, 0)).toThrow();
+  await f.master.stop();
+  expect(f.taskEventCounts()).toMatchObject({ done: 1, failed: 1 });
+});
+
 test('a failing Command task: FAILED with its error, requeued per the job, then failed for good', { timeout: 60_000 }, async () => {
   const f = await farm();
   await f.startAgent('render-a');
