@@ -5,6 +5,7 @@
  * the processes the agents started included.
  */
 import Database from 'better-sqlite3';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { AgentProcess } from '../../support/agent-process.js';
 import { MasterServer, type MasterServerOptions } from './master-server.js';
@@ -30,11 +31,17 @@ export class ProcessFarm {
   /** Pids of task processes that a killed agent may have left behind. */
   private readonly orphans = new Set<number>();
 
-  private constructor(readonly master: MasterServer) {}
+  private constructor(
+    readonly master: MasterServer,
+    private readonly agentArgs: string[],
+  ) {}
 
-  static async start(options: MasterServerOptions = {}): Promise<ProcessFarm> {
+  /** `agentArgs` are given to every agent (default: re-announce every second). */
+  static async start(
+    options: MasterServerOptions & { agentArgs?: string[] } = {},
+  ): Promise<ProcessFarm> {
     const master = await MasterServer.prepare(options);
-    const farm = new ProcessFarm(master);
+    const farm = new ProcessFarm(master, options.agentArgs ?? ['--master-reannounce', '1']);
     try {
       await master.start();
     } catch (err) {
@@ -50,7 +57,7 @@ export class ProcessFarm {
       masterApi: this.master.apiUrl,
       token: this.master.agentToken,
       ...(dataDir === undefined ? {} : { dataDir }),
-      args: ['--host', name, '--master-reannounce', '1'],
+      args: ['--host', name, ...this.agentArgs],
     });
     this.agents.push(agent);
     await this.until(
@@ -183,5 +190,6 @@ export class ProcessFarm {
       }
     }
     await this.master.dispose();
+    for (const agent of this.agents) rmSync(agent.dataDir, { recursive: true, force: true });
   }
 }

@@ -29,6 +29,9 @@ export class MasterServer {
   private exited: Promise<void> = Promise.resolve();
   /** The tail of the master's stderr (its log), for failure messages. */
   log = '';
+  /** Log lines of the master saying it lost an agent (marked it offline), over every run. */
+  agentsLost = 0;
+  private partialLine = '';
 
   private constructor(
     readonly dir: string,
@@ -79,6 +82,10 @@ export class MasterServer {
     return `${this.url}/api/v1`;
   }
 
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
   get running(): boolean {
     return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
   }
@@ -107,7 +114,11 @@ export class MasterServer {
     const listening = new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`the master did not start:\n${this.log}`)), timeoutMs);
       child.stderr!.on('data', (chunk: Buffer) => {
-        this.log = (this.log + chunk.toString()).slice(-8000);
+        const text = chunk.toString();
+        this.log = (this.log + text).slice(-8000);
+        const lines = (this.partialLine + text).split('\n');
+        this.partialLine = lines.pop() ?? '';
+        this.agentsLost += lines.filter((line) => line.includes('agent lost')).length;
         if (this.log.includes('master listening on')) {
           clearTimeout(timer);
           resolve();
