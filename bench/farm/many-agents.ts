@@ -1,6 +1,7 @@
 /**
  * Phase (b): many real agent processes against one master process. See ./index.ts.
  */
+import { copyFileSync } from 'node:fs';
 import { freemem } from 'node:os';
 import { ProcessFarm } from '../../test/e2e/support/farm-processes.js';
 import { cpuSeconds, histogramQuantile, load, memoryMb } from './process-figures.js';
@@ -23,7 +24,10 @@ export async function manyAgents(options: { agents: number; tasks: number; wave:
     );
   }
   // Agents keep their default re-announce interval (30 s) and the master its offline timeout (90 s).
-  const farm = await ProcessFarm.start({ agentArgs: [] });
+  const farm = await ProcessFarm.start({
+    agentArgs: [],
+    ...(process.env.DROVER_BENCH_MASTER_LOG ? { config: { log_level: 'info' } } : {}),
+  });
   try {
     const pid = farm.master.pid!;
     const startup = Date.now();
@@ -45,7 +49,9 @@ export async function manyAgents(options: { agents: number; tasks: number; wave:
     );
     if (online !== options.agents) throw new Error(`(b) only ${online} agents online`);
 
+    const agentsCpu = () => farm.agents.reduce((sum, agent) => sum + cpuSeconds(agent.pid), 0);
     const cpuBefore = cpuSeconds(pid);
+    const agentsCpuBefore = agentsCpu();
     const lostBefore = farm.master.agentsLost;
     const started = Date.now();
     const job = await farm.master.api<{ id: number }>('/jobs/', {
@@ -71,6 +77,7 @@ export async function manyAgents(options: { agents: number; tasks: number; wave:
     );
     const seconds = (Date.now() - started) / 1000;
     const cpu = cpuSeconds(pid) - cpuBefore;
+    const agentCpu = agentsCpu() - agentsCpuBefore;
     const after = await farm.master.api<AgentPage>('/agents/?page=1&per_page=1');
     const tasks = await farm.tasks(job.id);
     const retried = tasks.filter((t) => t.attempts !== 1).length;
@@ -78,7 +85,8 @@ export async function manyAgents(options: { agents: number; tasks: number; wave:
       `(b) ${options.tasks} Command tasks on ${options.agents} agents: ${seconds.toFixed(1)} s, ` +
         `${(options.tasks / seconds).toFixed(0)} tasks/s; tasks run more than once: ${retried}; ` +
         `master CPU ${cpu.toFixed(1)} s (${((100 * cpu) / seconds).toFixed(0)}% of one core), ` +
-        `RSS peak ${peakRss.toFixed(0)} MB (VmHWM ${memoryMb(pid).peak.toFixed(0)} MB); ${load()}`,
+        `RSS peak ${peakRss.toFixed(0)} MB (VmHWM ${memoryMb(pid).peak.toFixed(0)} MB); ` +
+        `the agents' CPU ${agentCpu.toFixed(1)} s (${((1000 * agentCpu) / options.tasks).toFixed(0)} ms per task); ${load()}`,
     );
     const metrics = await fetch(`${farm.master.url}/metrics`, {
       headers: { authorization: `Bearer ${farm.master.adminToken}` },
@@ -91,11 +99,34 @@ export async function manyAgents(options: { agents: number; tasks: number; wave:
       `(b) task reports answered by the master (${p50?.count ?? 0} reports, its request histogram, bucket bounds): ` +
         `p50 ≤ ${p50 ? Number(p50.le) * 1000 : '?'} ms, p99 ≤ ${p99 ? Number(p99.le) * 1000 : '?'} ms`,
     );
+    for (const task of tasks.filter((t) => t.attempts !== 1)) {
+      console.log(`(b) task ${task.id} was handed out ${task.attempts} times, failed ${task.failures}`);
+      console.log(await firstAttemptLog(farm, job.id, task.id));
+    }
     console.log(
       `(b) health: agents lost by the master during the run ${farm.master.agentsLost - lostBefore}; ` +
         `at the end ${after.counts.offline ?? 0} offline, ${(after.counts.online ?? 0) + (after.counts.running ?? 0)} online`,
     );
   } finally {
+    if (process.env.DROVER_BENCH_MASTER_LOG)
+      copyFileSync(farm.master.logFile, process.env.DROVER_BENCH_MASTER_LOG);
     await farm.dispose();
   }
+}
+
+/** The end of the logs of a task's first attempt, to see why it did not count. */
+async function firstAttemptLog(farm: ProcessFarm, jobId: number, taskId: number): Promise<string> {
+  const base = `/jobs/${jobId}/tasks/${taskId}/attempts/1/logs`;
+  const logs = await farm.master.api<{ identifier: string }[]>(`${base}/`);
+  if (logs.length === 0) return '    (no log registered for attempt 1)';
+  const texts = await Promise.all(
+    logs.map(async (log) => {
+      const response = await fetch(`${farm.master.apiUrl}${base}/${log.identifier}/logfile`, {
+        headers: { authorization: `Bearer ${farm.master.adminToken}` },
+      });
+      const lines = (await response.text()).trim().split('\n');
+      return lines.slice(-4).map((line) => `    ${log.identifier}: ${line}`);
+    }),
+  );
+  return texts.flat().join('\n');
 }

@@ -37,9 +37,7 @@ export class ProcessFarm {
   ) {}
 
   /** `agentArgs` are given to every agent (default: re-announce every second). */
-  static async start(
-    options: MasterServerOptions & { agentArgs?: string[] } = {},
-  ): Promise<ProcessFarm> {
+  static async start(options: MasterServerOptions & { agentArgs?: string[] } = {}): Promise<ProcessFarm> {
     const master = await MasterServer.prepare(options);
     const farm = new ProcessFarm(master, options.agentArgs ?? ['--master-reannounce', '1']);
     try {

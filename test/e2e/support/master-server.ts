@@ -8,7 +8,7 @@
  * real port and a restarted master must come back where its agents look for it.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
@@ -82,6 +82,11 @@ export class MasterServer {
     return `${this.url}/api/v1`;
   }
 
+  /** The master's whole log (stderr), over every run. */
+  get logFile(): string {
+    return join(this.dir, 'master.log');
+  }
+
   get pid(): number | undefined {
     return this.child?.pid;
   }
@@ -115,6 +120,7 @@ export class MasterServer {
       const timer = setTimeout(() => reject(new Error(`the master did not start:\n${this.log}`)), timeoutMs);
       child.stderr!.on('data', (chunk: Buffer) => {
         const text = chunk.toString();
+        appendFileSync(this.logFile, text);
         this.log = (this.log + text).slice(-8000);
         const lines = (this.partialLine + text).split('\n');
         this.partialLine = lines.pop() ?? '';
