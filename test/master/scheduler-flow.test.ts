@@ -237,6 +237,25 @@ forEachDialectMaster((dialect, farm) => {
       expect(other.received[0]!.tasks[0]!.attempt).toBe(1);
     });
 
+    it('does not lose an agent that registered again while a delivery to its previous run failed', async () => {
+      let restarted: Promise<unknown> | undefined;
+      const gone = await agent({
+        override: () => {
+          // The process being stopped refuses work; meanwhile its successor registers (a new secret).
+          restarted ??= ctx()
+            .db.updateTable('agents')
+            .set({ api_secret: 'the secret of the next run of this agent' })
+            .where('id', '=', gone.id)
+            .execute();
+          return { status: 503, body: { error: 'Agent is shutting down' } };
+        },
+      });
+      await submitJob(ctx(), { frames: 1 });
+      await until(() => gone.calls.filter((c) => c.startsWith('POST /api/v1/assign 503')).length === 3);
+      await leader.whenIdle();
+      expect((await getAgent(ctx().db, gone.id)).state).not.toBe(AgentState.values.OFFLINE);
+    });
+
     it("loses an agent that does not accept the master's secret", async () => {
       const fake = await startFakeAgent();
       agents.push(fake);
