@@ -8,6 +8,8 @@
  * - the master stopped for 20 s while tasks finish: every report and log arrives when it returns, once;
  * - an agent stopped gracefully and started again with the same id while it holds work: nothing lost or
  *   doubled;
+ * - kill -9 and an immediate restart with the same id: the registration's empty `current_assignments`
+ *   fails the lost task once (blacklisting that agent for it), another agent runs it;
  * - a failing Command task: failed with its error, requeued per the job's `requeue`, then failed for good.
  */
 import { afterEach, beforeAll, expect, test } from 'vitest';
