@@ -42,8 +42,6 @@ export interface AnnouncerOptions {
 
 /** How long an announce waits for the journal to drain before going ahead anyway. */
 const DRAIN_BEFORE_ANNOUNCE_MS = 10_000;
-/** How long an announce waits for the reports older than its `current_assignments` (see announce). */
-const SNAPSHOT_DRAIN_MS = 2000;
 const HARDWARE_REFRESH_MS = 10 * 60_000;
 /** How long a change between online and running waits before it is announced (see stateChanged). */
 const STATE_DEBOUNCE_MS = 250;
@@ -207,18 +205,9 @@ export class Announcer {
     try {
       const free = await freeRamMb().catch(() => this.hardware.freeRamMb);
       this.hardware = { ...this.hardware, freeRamMb: free };
-      const state = this.reportedState;
-      const held = this.o.registry.snapshot();
-      // The master reconciles current_assignments against what it has heard: a task missing from them
-      // that it believes sent and unfinished is failed as lost. A task admitted during the drain above
-      // that has ended since is missing, and its reports are still in the journal; so are those of tasks
-      // that ended while the drain timed out. The journal is drained up to this snapshot (new work waits:
-      // an announce is in flight); when it cannot be, the announce goes without current_assignments —
-      // liveness and state only — and the next one reconciles.
-      const backed = await outbox.drain(Date.now() + SNAPSHOT_DRAIN_MS);
       const payload: AgentAnnounce = {
-        state,
-        ...(backed ? { current_assignments: held } : {}),
+        state: this.reportedState,
+        current_assignments: this.o.registry.snapshot(),
         free_ram: free,
         disks: this.hardware.disks,
         ...extra,
