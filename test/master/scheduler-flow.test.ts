@@ -38,6 +38,8 @@ forEachDialectMaster((dialect, farm) => {
         refusalCooldownMs: 200,
         pollRetries: 1,
         pollRetryDelayMs: 20,
+        // The tests age last_heard_from themselves; a leader that just started would wait a timeout first.
+        offlineGraceMs: 0,
       },
     });
     leader.start();
@@ -235,6 +237,25 @@ forEachDialectMaster((dialect, farm) => {
       expect(other.received[0]!.tasks[0]!.attempt).toBe(1);
     });
 
+    it('does not lose an agent that registered again while a delivery to its previous run failed', async () => {
+      let restarted: Promise<unknown> | undefined;
+      const gone = await agent({
+        override: () => {
+          // The process being stopped refuses work; meanwhile its successor registers (a new secret).
+          restarted ??= ctx()
+            .db.updateTable('agents')
+            .set({ api_secret: 'the secret of the next run of this agent' })
+            .where('id', '=', gone.id)
+            .execute();
+          return { status: 503, body: { error: 'Agent is shutting down' } };
+        },
+      });
+      await submitJob(ctx(), { frames: 1 });
+      await until(() => gone.calls.filter((c) => c.startsWith('POST /api/v1/assign 503')).length === 3);
+      await leader.whenIdle();
+      expect((await getAgent(ctx().db, gone.id)).state).not.toBe(AgentState.values.OFFLINE);
+    });
+
     it("loses an agent that does not accept the master's secret", async () => {
       const fake = await startFakeAgent();
       agents.push(fake);
@@ -280,6 +301,23 @@ forEachDialectMaster((dialect, farm) => {
         'the job to finish elsewhere',
       );
       expect(other.received[0]!.tasks[0]!.attempt).toBe(2);
+    });
+
+    it('loses nobody during one offline timeout after it starts (the master may have been the one away)', async () => {
+      const fake = await agent();
+      const { tasks } = await submitJob(ctx(), { frames: 1 });
+      await until(() => fake.received.length === 1);
+      await leader.close();
+      await ctx()
+        .db.updateTable('agents')
+        .set({ last_heard_from: ctx().clock.now() - 3_600_000 })
+        .where('id', '=', fake.id)
+        .execute();
+      leader = new LeaderServices({ ctx: ctx() });
+      leader.start();
+      await leader.monitor.checkSilentAgents();
+      expect((await getAgent(ctx().db, fake.id)).state).not.toBe(AgentState.values.OFFLINE);
+      expect((await listTasks(ctx().db, { ids: [tasks[0]!.id] }))[0]!.agentId).toBe(fake.id);
     });
 
     it('keeps a silent disabled agent disabled but takes its work back', async () => {

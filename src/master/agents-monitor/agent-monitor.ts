@@ -1,7 +1,10 @@
 /**
  * Watches the agents (leader only):
  * - every few seconds, agents silent for `agent_offline_timeout` are lost: OFFLINE, their unfinished tasks
- *   back in the queue (a disabled agent keeps its state but loses its tasks);
+ *   back in the queue (a disabled agent keeps its state but loses its tasks). Silence only counts while
+ *   a leader watched: for `startGraceMs` after the monitor starts nobody is lost, because an agent that
+ *   reported into a stopped master (kept its reports in its journal) was not silent, the master was deaf —
+ *   it re-announces within its interval once the master is back;
  * - every `agent_poll_interval`, agents due by spec §3's windows (idle for `poll_idle_agents_interval`,
  *   busy for `poll_busy_agents_interval`, offline and not polled for `poll_offline_agents_interval`) are
  *   asked `GET /status` and `GET /tasks/`, and both sides are reconciled: tasks the record gives the agent
@@ -38,6 +41,11 @@ export interface AgentMonitorOptions {
   dispatcher: Dispatcher;
   stopper: TaskStopper;
   offlineTimeoutMs: number;
+  /**
+   * After start, how long before silence may make an agent lost (normally `offlineTimeoutMs`: the master
+   * may have been down, and agents need one re-announce interval to find it again).
+   */
+  startGraceMs: number;
   /** Between checks for silent agents. */
   checkIntervalMs: number;
   /** Between poll rounds (`agent_poll_interval`); 0 disables polling. */
@@ -54,12 +62,14 @@ export class AgentMonitor {
   private checking: Promise<void> | undefined;
   private polling: Promise<void> | undefined;
   private stopped = true;
+  private startedAt = 0;
 
   constructor(private readonly options: AgentMonitorOptions) {}
 
   start(): void {
     if (!this.stopped) return;
     this.stopped = false;
+    this.startedAt = this.options.ctx.clock.now();
     const { checkIntervalMs, pollIntervalMs } = this.options;
     this.timers.push(setInterval(() => void this.checkSilentAgents(), checkIntervalMs));
     if (pollIntervalMs > 0) this.timers.push(setInterval(() => void this.pollDueAgents(), pollIntervalMs));
@@ -86,9 +96,11 @@ export class AgentMonitor {
   }
 
   private async runCheck(): Promise<void> {
-    const { ctx, offlineTimeoutMs } = this.options;
+    const { ctx, offlineTimeoutMs, startGraceMs } = this.options;
+    const now = ctx.clock.now();
+    if (now - this.startedAt < startGraceMs) return;
     try {
-      const silent = await listSilentAgents(ctx.db, ctx.clock.now() - offlineTimeoutMs);
+      const silent = await listSilentAgents(ctx.db, now - offlineTimeoutMs);
       for (const agentId of silent) {
         if (this.stopped) return;
         await markAgentLost(ctx, agentId, { reason: 'silent for longer than agent_offline_timeout' });

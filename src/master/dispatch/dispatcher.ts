@@ -5,7 +5,8 @@
  * - 400 (the agent cannot run them: RAM, CPUs, a bad body): every task is taken back, attempt undone;
  * - 409: the `rejected_task_ids` are taken back (all when absent), the rest marked sent;
  * - 503, another 5xx, a timeout or no connection: retried with backoff and jitter; after the last retry
- *   the agent is lost (OFFLINE, its tasks back in the queue);
+ *   the agent is lost (OFFLINE, its tasks back in the queue) — unless it registered again meanwhile (a
+ *   restart: the registration re-sends what it lacks);
  * - any other answer (401/403: the agent does not accept our secret; 404: no such API) also loses it, so
  *   the scheduler does not feed it again before it re-announces.
  * A refusal (400/409) also cools the agent down briefly so it is not handed the same work in a loop.
@@ -208,11 +209,26 @@ export class Dispatcher {
       break;
     }
     if (this.stopped) return;
+    if (await this.registeredAgainSince(agent)) {
+      // A restart: the process this was addressed to is gone, and the agent's new registration (new
+      // address, new secret) has reconciled what it holds, so the tasks of this delivery, still unsent,
+      // are on their way to the new address. Losing the agent now would mark a live agent offline.
+      log.info(
+        { problem: lastProblem },
+        'delivery to a previous run of the agent failed; it registered again',
+      );
+      return;
+    }
     log.warn({ problem: lastProblem }, 'could not deliver an assignment');
     await markAgentLost(this.ctx, agent.id, {
       undelivered: taskIds,
       reason: `delivery failed: ${lastProblem}`,
     });
+  }
+
+  private async registeredAgainSince(agent: AgentAddress): Promise<boolean> {
+    const now = (await listAgentAddresses(this.ctx.db, [agent.id])).get(agent.id);
+    return now !== undefined && now.apiSecret !== agent.apiSecret;
   }
 
   /** A 400 "Not enough ram" carries the agent's free RAM: store it so the next decision respects it. */

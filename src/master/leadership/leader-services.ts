@@ -30,6 +30,8 @@ export interface LeaderTimings {
   dispatchConcurrency?: number;
   /** Between checks for silent agents. Default: a quarter of agent_offline_timeout, at most 5 s. */
   offlineCheckMs?: number;
+  /** After the leader starts, how long before a silent agent may be lost. Default: agent_offline_timeout. */
+  offlineGraceMs?: number;
   /** Retries of a poll request, and the delay before the first. Default 2 and 1 s. */
   pollRetries?: number;
   pollRetryDelayMs?: number;
@@ -98,6 +100,7 @@ export class LeaderServices {
       dispatcher: this.dispatcher,
       stopper: this.stopper,
       offlineTimeoutMs,
+      startGraceMs: timings.offlineGraceMs ?? offlineTimeoutMs,
       checkIntervalMs: timings.offlineCheckMs ?? Math.min(5000, Math.max(250, offlineTimeoutMs / 4)),
       pollIntervalMs: durationMs(config.agent_poll_interval),
       windows: {
