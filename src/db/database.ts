@@ -265,6 +265,8 @@ export interface TasksTable {
   tile: number | null;
   last_error: string | null;
   sent_to_agent: Default<boolean>;
+  /** When it was last delivered to its agent (see migration 0006). */
+  sent_on: Millis | null;
   progress: Default<number>;
 }
 

@@ -13,6 +13,7 @@ import { rolesMigration } from './migrations/0002-roles.js';
 import { schedulerMigration } from './migrations/0003-scheduler.js';
 import { agentLinkIndexesMigration } from './migrations/0004-agent-link-indexes.js';
 import { jobListingIndexesMigration } from './migrations/0005-job-listing-indexes.js';
+import { taskSentTimeMigration } from './migrations/0006-task-sent-time.js';
 import type { MigrationContext } from './migrations/migration-context.js';
 import { statisticsInitialMigration } from './migrations/statistics-0001-initial.js';
 
@@ -25,6 +26,7 @@ const MIGRATIONS: Readonly<Record<DatabaseRole, MigrationSet>> = {
     '0003-scheduler': schedulerMigration,
     '0004-agent-link-indexes': agentLinkIndexesMigration,
     '0005-job-listing-indexes': jobListingIndexesMigration,
+    '0006-task-sent-time': taskSentTimeMigration,
   },
   statistics: {
     '0001-initial': statisticsInitialMigration,

@@ -35,6 +35,8 @@ import { Leadership } from './leadership/leadership.js';
 import { createFarmEventChannel } from '../db/events/farm-event-channel.js';
 import { EventRelay } from './events/event-relay.js';
 import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import { setTransactionRetries } from '../db/transaction.js';
 
 export interface MasterOptions {
   config: Config;
@@ -90,6 +92,7 @@ export async function createMaster(options: MasterOptions): Promise<Master> {
     }));
   try {
     for (const handle of [databases.main, databases.statistics]) {
+      setTransactionRetries(handle.db as Kysely<unknown>, config.transaction_retries);
       const outcome = await migrateToLatest(handle);
       if (outcome.error !== undefined) throw outcome.error;
       if (outcome.applied.length > 0)

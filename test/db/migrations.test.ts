@@ -22,6 +22,7 @@ for (const tables of TABLE_SETTINGS) {
               '0003-scheduler',
               '0004-agent-link-indexes',
               '0005-job-listing-indexes',
+              '0006-task-sent-time',
             ],
           });
           expect(await migrateToLatest(statistics)).toEqual({ applied: ['0001-initial'] });
@@ -45,6 +46,7 @@ for (const tables of TABLE_SETTINGS) {
             ['0003-scheduler', true],
             ['0004-agent-link-indexes', true],
             ['0005-job-listing-indexes', true],
+            ['0006-task-sent-time', true],
           ]);
         });
 
@@ -72,6 +74,7 @@ for (const tables of TABLE_SETTINGS) {
           const { main, statistics } = database();
           expect(await dropAll(main)).toEqual({
             applied: [
+              '0006-task-sent-time',
               '0005-job-listing-indexes',
               '0004-agent-link-indexes',
               '0003-scheduler',
@@ -83,7 +86,7 @@ for (const tables of TABLE_SETTINGS) {
           expect(left.filter((n) => !n.includes('counts') && !n.includes('statistics'))).toEqual([]);
           expect(await dropAll(statistics)).toEqual({ applied: ['0001-initial'] });
           expect(await main.db.introspection.getTables()).toEqual([]);
-          expect((await migrateToLatest(main)).applied).toHaveLength(5);
+          expect((await migrateToLatest(main)).applied).toHaveLength(6);
           expect((await migrateToLatest(statistics)).applied).toHaveLength(1);
           expect((await main.db.introspection.getTables()).length).toBe(MAIN_TABLES.length + 3 + 4);
         });

@@ -10,6 +10,7 @@ import {
   updateTask,
 } from '../../src/db/tasks/task.repository.js';
 import { applyTaskChange } from '../../src/master/tasks/task-state.service.js';
+import { RECENT_DELIVERY_MS } from '../../src/master/agents/agent-task-reconciliation.js';
 import { makeJob } from '../support/fixtures.js';
 import { forEachDialectMaster, type TestMaster } from '../support/master.js';
 import { eventsDuring, registerAgent } from '../support/agent-registration.js';
@@ -73,6 +74,34 @@ forEachDialectMaster((_dialect, farm) => {
       expect(events).toContainEqual({ type: 'task.changed', jobId: job.id, taskId: lost!.id, agentId: id });
       expect(events).toContainEqual({ type: 'agent.changed', agentId: id });
       expect(events.filter((e) => e.type === 'task.changed')).toHaveLength(1);
+    });
+
+    it('leaves a task delivered moments ago alone: the announce may predate the delivery', async () => {
+      const f = farm();
+      const { id } = await registerAgent(f);
+      const db = f.master.context.db;
+      const { tasks } = await jobOnAgent(f, id, 2, 2, 2);
+      const [fresh, old] = tasks;
+      const now = Date.now();
+      await db
+        .updateTable('tasks')
+        .set({ sent_on: now - 1000 })
+        .where('id', '=', fresh!.id)
+        .execute();
+      await db
+        .updateTable('tasks')
+        .set({ sent_on: now - RECENT_DELIVERY_MS - 1000 })
+        .where('id', '=', old!.id)
+        .execute();
+      const res = await f.inject({
+        method: 'POST',
+        url: `/api/v1/agents/${id}`,
+        as: 'agent',
+        payload: { current_assignments: {} },
+      });
+      expect(res.statusCode).toBe(200);
+      expect(await getTask(db, fresh!.id)).toMatchObject({ agentId: id, failures: 0 });
+      expect(await getTask(db, old!.id)).toMatchObject({ agentId: null, failures: 1 });
     });
 
     it('fails a lost task for good when its job allows no retry', async () => {

@@ -185,12 +185,13 @@ export async function markTasksSent(
   db: Kysely<Database>,
   agentId: string,
   taskIds: readonly number[],
+  now: Millis,
 ): Promise<number> {
   let updated = 0;
   for (const chunk of chunks(taskIds)) {
     const result = await db
       .updateTable('tasks')
-      .set({ sent_to_agent: true, last_error: null })
+      .set({ sent_to_agent: true, sent_on: now, last_error: null })
       .where('id', 'in', chunk)
       .where('agent_id', '=', agentId)
       .executeTakeFirst();

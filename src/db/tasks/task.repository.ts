@@ -426,7 +426,8 @@ function checkTaskFields(input: TaskFields, options: WriteOptions | undefined): 
   return v;
 }
 
-function taskRow(task: Task): Selectable<TasksTable> {
+/** What a Task holds of its row (`sent_on` only matters to reconciliation, which reads it itself). */
+function taskRow(task: Task): Omit<Selectable<TasksTable>, 'sent_on'> {
   return {
     id: task.id,
     state: task.state,
@@ -448,7 +449,7 @@ function taskRow(task: Task): Selectable<TasksTable> {
 }
 
 /** A tasks row (`selectAll('tasks')`) as a Task. */
-export function toTask(row: Selectable<TasksTable>): Task {
+export function toTask(row: Omit<Selectable<TasksTable>, 'sent_on'>): Task {
   return {
     id: row.id,
     state: row.state as WorkStateValue | null,

@@ -35,6 +35,7 @@ export async function markAgentLost(
   const now = ctx.clock.now();
   const taskEvents: { jobId: number; taskId: number; queueId: number | null; kinds: TaskEventKind[] }[] = [];
   const outcome = await transaction(ctx.db, async (trx) => {
+    taskEvents.length = 0; // run again after a deadlock: start over
     const agent = await trx
       .selectFrom('agents')
       .select(['id', 'state'])

@@ -5,7 +5,10 @@
  *
  * - Reconciliation: a task the database assigns to the agent, unfinished (NULL state included), that the
  *   agent does not list in `current_assignments`: if it was sent, the agent lost it → FAILED (and requeued
- *   within the job's budget); if it was never sent, it stays assigned for the dispatcher to send.
+ *   within the job's budget); if it was never sent, it stays assigned for the dispatcher to send; if it was
+ *   sent moments ago, it stays too: the announce may have been built before the delivery reached the agent
+ *   and have arrived after it (seen with 200 agents: a task run twice). A task really lost then is failed by
+ *   the next announce.
  * - Release: an agent going offline hands back every unfinished task, NULL-state ones included (PyFarm's
  *   SQL skipped those, §11.16): agent and state cleared, the job state re-derived.
  * - Liveness: a job is "running" while a live agent holds one of its tasks, so an agent becoming live or
@@ -23,6 +26,9 @@ import { applyTaskChange } from '../tasks/task-state.service.js';
 import type { Aftermath } from './agent-aftermath.js';
 
 const { RUNNING, PAUSED, FAILED } = WorkState.values;
+
+/** Longer than an agent's announce can be on its way (agent_request_timeout, 10 s by default). */
+export const RECENT_DELIVERY_MS = 15_000;
 
 export interface TaskWriteOptions {
   now: Millis;
@@ -53,12 +59,14 @@ export async function reconcileAssignments(
     for (const task of assignment.tasks) held.add(task.id);
   }
   const outcome: ReconciliationOutcome = { failed: 0, unsent: 0 };
-  for (const task of await listOpenTasks(trx, agentId)) {
-    if (held.has(task.id)) continue;
+  const missing = (await listOpenTasks(trx, agentId)).filter((task) => !held.has(task.id));
+  const recent = await listRecentlySent(trx, missing, options.now - RECENT_DELIVERY_MS);
+  for (const task of missing) {
     if (!task.sentToAgent) {
       outcome.unsent += 1;
       continue;
     }
+    if (recent.has(task.id)) continue;
     const applied = await applyTaskChange(
       trx,
       task.id,
@@ -72,6 +80,23 @@ export async function reconcileAssignments(
     outcome.failed += 1;
   }
   return outcome;
+}
+
+/** Of the given tasks, those delivered at or after `since`. */
+async function listRecentlySent(
+  trx: Kysely<Database>,
+  tasks: readonly Task[],
+  since: Millis,
+): Promise<Set<number>> {
+  const sent = tasks.filter((task) => task.sentToAgent).map((task) => task.id);
+  if (sent.length === 0) return new Set();
+  const rows = await trx
+    .selectFrom('tasks')
+    .select('id')
+    .where('id', 'in', sent)
+    .where('sent_on', '>=', since)
+    .execute();
+  return new Set(rows.map((row) => row.id));
 }
 
 /** Sends every unfinished task of the agent back to the queue; returns how many. */

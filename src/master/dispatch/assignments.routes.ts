@@ -59,6 +59,7 @@ export function assignmentRoutes(ctx: MasterContext) {
             ctx.db,
             agent.id,
             assignments.flatMap((a) => a.tasks.map((t) => t.id)),
+            ctx.clock.now(),
           );
         }
         return reply.send({ assignments });

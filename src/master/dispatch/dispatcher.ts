@@ -181,7 +181,7 @@ export class Dispatcher {
         continue;
       }
       if (status >= 200 && status < 300) {
-        await markTasksSent(this.ctx.db, agent.id, taskIds);
+        await markTasksSent(this.ctx.db, agent.id, taskIds, this.ctx.clock.now());
         return;
       }
       if (status === 409) {
@@ -191,7 +191,7 @@ export class Dispatcher {
         this.coolDown(agent.id);
         await releaseUndelivered(this.ctx, agent.id, rejected);
         const accepted = taskIds.filter((id) => !rejected.includes(id));
-        if (accepted.length > 0) await markTasksSent(this.ctx.db, agent.id, accepted);
+        if (accepted.length > 0) await markTasksSent(this.ctx.db, agent.id, accepted, this.ctx.clock.now());
         return;
       }
       if (status === 400) {

@@ -65,6 +65,7 @@ export class JobActions {
     const now = this.ctx.clock.now();
     const changed: { taskId: number; agentId: string; queueId: number | null; kinds: TaskEventKind[] }[] = [];
     await transaction(this.ctx.db, async (trx) => {
+      changed.length = 0; // run again after a deadlock: start over
       const lock = this.ctx.dialect !== 'sqlite';
       // Locking reads: on MySQL they also keep the transaction's snapshot from being taken too early.
       let jobQuery = trx.selectFrom('jobs').select('state').where('id', '=', jobId);

@@ -101,6 +101,7 @@ export async function replaceTag(
   const jobs = [...new Set(input.jobs ?? [])].sort((a, b) => a - b);
   const events: FarmEvent[] = [];
   const result = await transaction(ctx.db, async (trx) => {
+    events.length = 0; // run again after a deadlock: start over
     let tag: Tag;
     if (typeof key === 'number') {
       tag = await requireTag(trx, key, ctx.limits);
@@ -126,6 +127,7 @@ export async function replaceTag(
 export async function removeTag(ctx: MasterContext, key: TagKey): Promise<void> {
   const events: FarmEvent[] = [];
   await transaction(ctx.db, async (trx) => {
+    events.length = 0; // run again after a deadlock: start over
     const tag = await lookupTag(trx, key, ctx.limits);
     if (!tag) return;
     const links = (await listTagLinks(trx, [tag.id])).get(tag.id) ?? { agents: [], jobs: [] };
