@@ -20,7 +20,7 @@ const DEFAULT_RETRIES = 10;
 const retriesByDatabase = new WeakMap<object, number>();
 
 /** How many times a transaction on `db` is run again after a deadlock (config `transaction_retries`). */
-export function setTransactionRetries(db: Kysely<unknown>, retries: number): void {
+export function setTransactionRetries<DB>(db: Kysely<DB>, retries: number): void {
   retriesByDatabase.set(db, Math.max(0, retries));
 }
 

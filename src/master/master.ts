@@ -35,7 +35,6 @@ import { Leadership } from './leadership/leadership.js';
 import { createFarmEventChannel } from '../db/events/farm-event-channel.js';
 import { EventRelay } from './events/event-relay.js';
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
 import { setTransactionRetries } from '../db/transaction.js';
 
 export interface MasterOptions {
@@ -91,8 +90,9 @@ export async function createMaster(options: MasterOptions): Promise<Master> {
       ...(config.echo_sql ? { echo: true, logger: logger.child({ component: 'sql' }) } : {}),
     }));
   try {
+    setTransactionRetries(databases.main.db, config.transaction_retries);
+    setTransactionRetries(databases.statistics.db, config.transaction_retries);
     for (const handle of [databases.main, databases.statistics]) {
-      setTransactionRetries(handle.db as Kysely<unknown>, config.transaction_retries);
       const outcome = await migrateToLatest(handle);
       if (outcome.error !== undefined) throw outcome.error;
       if (outcome.applied.length > 0)
