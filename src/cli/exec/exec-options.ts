@@ -4,8 +4,9 @@
  * follow the files; long options may be abbreviated; short options cluster (`-bw n1`); errors print the
  * usage and `clush: error: <message>` and exit 2, with optparse's wording.
  */
-import { parsePyFloat, parsePyInt } from '../../nodeset/python-text.js';
-import { pyRepr } from '../nodeset/python-repr.js';
+import { createOptionParser, UsageError, type OptionDef, type ParsedLine } from '../optparse/optparse.js';
+
+export { UsageError };
 
 export type WhenColor = '' | 'never' | 'always' | 'auto';
 
@@ -59,26 +60,11 @@ export interface ExecOptions {
   gatewayName?: string;
 }
 
-export type ParsedExecLine =
-  { kind: 'run'; options: ExecOptions; args: string[] } | { kind: 'help' } | { kind: 'version' };
-
-/** optparse's `parser.error()`: usage, `clush: error: <message>`, exit 2. */
-export class UsageError extends Error {}
-
-type ValueType = 'string' | 'safestring' | 'int' | 'float' | 'choice';
-
-interface OptionDef {
-  short?: string;
-  long: readonly string[];
-  action: 'store' | 'store_true' | 'store_false' | 'append' | 'copy' | 'help' | 'version';
-  dest?: keyof ExecOptions;
-  type?: ValueType;
-  choices?: readonly string[];
-}
+export type ParsedExecLine = ParsedLine<ExecOptions>;
 
 export const COLOR_CHOICES = ['', 'never', 'always', 'auto'] as const;
 
-const OPTIONS: readonly OptionDef[] = [
+const OPTIONS: readonly OptionDef<keyof ExecOptions>[] = [
   { long: ['--version'], action: 'version' },
   { short: '-h', long: ['--help'], action: 'help' },
   { short: '-s', long: ['--groupsource'], action: 'store', dest: 'groupsource', type: 'safestring' },
@@ -116,8 +102,8 @@ const OPTIONS: readonly OptionDef[] = [
   { long: ['--diff'], action: 'store_true', dest: 'diff' },
   { long: ['--outdir'], action: 'store', dest: 'outdir', type: 'string' },
   { long: ['--errdir'], action: 'store', dest: 'errdir', type: 'string' },
-  { short: '-c', long: ['--copy'], action: 'copy', dest: 'copy' },
-  { long: ['--rcopy'], action: 'copy', dest: 'rcopy' },
+  { short: '-c', long: ['--copy'], action: 'store_true', dest: 'copy', interspersed: true },
+  { long: ['--rcopy'], action: 'store_true', dest: 'rcopy', interspersed: true },
   { long: ['--dest'], action: 'store', dest: 'destPath', type: 'string' },
   { short: '-p', long: [], action: 'store_true', dest: 'preserveFlag' },
   { short: '-f', long: ['--fanout'], action: 'store', dest: 'fanout', type: 'int' },
@@ -136,53 +122,7 @@ const OPTIONS: readonly OptionDef[] = [
   { long: ['--gateway-name'], action: 'store', dest: 'gatewayName', type: 'string' },
 ];
 
-const SHORT = new Map(OPTIONS.flatMap((o) => (o.short ? [[o.short, o] as const] : [])));
-const LONG = new Map(OPTIONS.flatMap((o) => o.long.map((l) => [l, o] as const)));
-
-function matchLong(opt: string): string {
-  if (LONG.has(opt)) return opt;
-  const candidates = [...LONG.keys()].filter((l) => l.startsWith(opt));
-  if (candidates.length === 1) return candidates[0]!;
-  if (candidates.length === 0) throw new UsageError(`no such option: ${opt}`);
-  throw new UsageError(`ambiguous option: ${opt} (${candidates.sort().join(', ')}?)`);
-}
-
-/** optparse's int type: a leading 0x, 0b or 0 selects base 16, 2 or 8. */
-function parseOptparseInt(value: string): number | undefined {
-  const head = value.slice(0, 2).toLowerCase();
-  if (head === '0x') return parsePyInt(value, 16);
-  if (head === '0b') return parsePyInt(value.slice(2) || '0', 2);
-  if (value.startsWith('0')) return parsePyInt(value, 8);
-  return parsePyInt(value, 10);
-}
-
-function convert(def: OptionDef, opt: string, value: string): unknown {
-  switch (def.type) {
-    case 'safestring':
-      if (!value || value.startsWith('-'))
-        throw new UsageError(`option ${opt}: invalid value: ${pyRepr(value)}`);
-      return value;
-    case 'int': {
-      const n = parseOptparseInt(value);
-      if (n === undefined) throw new UsageError(`option ${opt}: invalid integer value: ${pyRepr(value)}`);
-      return n;
-    }
-    case 'float': {
-      const f = parsePyFloat(value);
-      if (f === undefined)
-        throw new UsageError(`option ${opt}: invalid floating-point value: ${pyRepr(value)}`);
-      return f;
-    }
-    case 'choice':
-      if (!def.choices!.includes(value)) {
-        const choices = def.choices!.map((c) => pyRepr(c)).join(', ');
-        throw new UsageError(`option ${opt}: invalid choice: ${pyRepr(value)} (choose from ${choices})`);
-      }
-      return value;
-    default:
-      return value;
-  }
-}
+const parser = createOptionParser<ExecOptions, keyof ExecOptions>(OPTIONS);
 
 function defaults(): ExecOptions {
   return {
@@ -216,74 +156,7 @@ function defaults(): ExecOptions {
 
 /** Parses the words after `exec`; throws UsageError on a bad option. */
 export function parseExecArgs(argv: readonly string[]): ParsedExecLine {
-  const options = defaults();
-  const record = options as unknown as Record<string, unknown>;
-  const rargs = [...argv];
-  const args: string[] = [];
-  let interspersed = false;
-  const apply = (def: OptionDef, opt: string, value: string | undefined): ParsedExecLine | undefined => {
-    if (def.action === 'help') return { kind: 'help' };
-    if (def.action === 'version') return { kind: 'version' };
-    const dest = def.dest!;
-    if (def.action === 'store_true') record[dest] = true;
-    else if (def.action === 'store_false') record[dest] = false;
-    else if (def.action === 'copy') {
-      interspersed = true;
-      record[dest] = true;
-    } else {
-      const converted = convert(def, opt, value!);
-      if (def.action === 'append') (record[dest] as unknown[]).push(converted);
-      else record[dest] = converted;
-    }
-    return undefined;
-  };
-  const takeValue = (opt: string): string => {
-    if (rargs.length < 1) throw new UsageError(`${opt} option requires 1 argument`);
-    return rargs.shift()!;
-  };
-
-  while (rargs.length) {
-    const arg = rargs[0]!;
-    if (arg === '--') {
-      rargs.shift();
-      break;
-    }
-    if (arg.startsWith('--')) {
-      rargs.shift();
-      const eq = arg.indexOf('=');
-      const explicit = eq >= 0;
-      if (explicit) rargs.unshift(arg.slice(eq + 1));
-      const opt = matchLong(explicit ? arg.slice(0, eq) : arg);
-      const def = LONG.get(opt)!;
-      let value: string | undefined;
-      if (def.type) value = takeValue(opt);
-      else if (explicit) throw new UsageError(`${opt} option does not take a value`);
-      const done = apply(def, opt, value);
-      if (done) return done;
-    } else if (arg.startsWith('-') && arg.length > 1) {
-      rargs.shift();
-      const chars = [...arg.slice(1)];
-      for (let k = 0; k < chars.length; k++) {
-        const opt = `-${chars[k]}`;
-        const def = SHORT.get(opt);
-        if (!def) throw new UsageError(`no such option: ${opt}`);
-        let value: string | undefined;
-        if (def.type) {
-          const rest = chars.slice(k + 1).join('');
-          if (rest) rargs.unshift(rest);
-          value = takeValue(opt);
-          const done = apply(def, opt, value);
-          if (done) return done;
-          break;
-        }
-        const done = apply(def, opt, value);
-        if (done) return done;
-      }
-    } else if (interspersed) {
-      args.push(rargs.shift()!);
-    } else break;
-  }
-  return { kind: 'run', options, args: [...args, ...rargs] };
+  return parser.parse(argv, defaults());
 }
 
 export const USAGE = 'Usage: clush [options] command';
