@@ -46,6 +46,8 @@ export interface Task {
   readonly tile: number | null;
   readonly lastError: string | null;
   readonly sentToAgent: boolean;
+  /** When it was last delivered to its agent. */
+  readonly sentOn: Millis | null;
   readonly progress: number;
 }
 
@@ -426,8 +428,7 @@ function checkTaskFields(input: TaskFields, options: WriteOptions | undefined): 
   return v;
 }
 
-/** What a Task holds of its row (`sent_on` only matters to reconciliation, which reads it itself). */
-function taskRow(task: Task): Omit<Selectable<TasksTable>, 'sent_on'> {
+function taskRow(task: Task): Selectable<TasksTable> {
   return {
     id: task.id,
     state: task.state,
@@ -444,12 +445,13 @@ function taskRow(task: Task): Omit<Selectable<TasksTable>, 'sent_on'> {
     tile: task.tile,
     last_error: task.lastError,
     sent_to_agent: task.sentToAgent,
+    sent_on: task.sentOn,
     progress: task.progress,
   };
 }
 
 /** A tasks row (`selectAll('tasks')`) as a Task. */
-export function toTask(row: Omit<Selectable<TasksTable>, 'sent_on'>): Task {
+export function toTask(row: Selectable<TasksTable>): Task {
   return {
     id: row.id,
     state: row.state as WorkStateValue | null,
@@ -466,6 +468,7 @@ export function toTask(row: Omit<Selectable<TasksTable>, 'sent_on'>): Task {
     tile: row.tile,
     lastError: row.last_error,
     sentToAgent: row.sent_to_agent,
+    sentOn: row.sent_on,
     progress: row.progress,
   };
 }

@@ -59,14 +59,13 @@ export async function reconcileAssignments(
     for (const task of assignment.tasks) held.add(task.id);
   }
   const outcome: ReconciliationOutcome = { failed: 0, unsent: 0 };
-  const missing = (await listOpenTasks(trx, agentId)).filter((task) => !held.has(task.id));
-  const recent = await listRecentlySent(trx, missing, options.now - RECENT_DELIVERY_MS);
-  for (const task of missing) {
+  for (const task of await listOpenTasks(trx, agentId)) {
+    if (held.has(task.id)) continue;
     if (!task.sentToAgent) {
       outcome.unsent += 1;
       continue;
     }
-    if (recent.has(task.id)) continue;
+    if (task.sentOn !== null && task.sentOn >= options.now - RECENT_DELIVERY_MS) continue;
     const applied = await applyTaskChange(
       trx,
       task.id,
@@ -80,23 +79,6 @@ export async function reconcileAssignments(
     outcome.failed += 1;
   }
   return outcome;
-}
-
-/** Of the given tasks, those delivered at or after `since`. */
-async function listRecentlySent(
-  trx: Kysely<Database>,
-  tasks: readonly Task[],
-  since: Millis,
-): Promise<Set<number>> {
-  const sent = tasks.filter((task) => task.sentToAgent).map((task) => task.id);
-  if (sent.length === 0) return new Set();
-  const rows = await trx
-    .selectFrom('tasks')
-    .select('id')
-    .where('id', 'in', sent)
-    .where('sent_on', '>=', since)
-    .execute();
-  return new Set(rows.map((row) => row.id));
 }
 
 /** Sends every unfinished task of the agent back to the queue; returns how many. */

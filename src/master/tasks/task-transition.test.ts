@@ -24,6 +24,7 @@ function task(fields: Partial<Task> = {}): Task {
     tile: null,
     lastError: null,
     sentToAgent: true,
+    sentOn: null,
     progress: 0,
     ...fields,
   };
