@@ -15,6 +15,8 @@ import type { Database } from '../database.js';
 import { parseDatabaseUrl } from '../url.js';
 
 export interface FarmEventChannel {
+  /** This master's id on the channel: what it sends carries it, so it can skip its own messages. */
+  readonly origin: string;
   send(message: string): Promise<void>;
   /** Starts delivering messages; resolves once listening. Returns the function that stops it. */
   listen(deliver: (message: string) => void, onError: (err: unknown) => void): Promise<() => Promise<void>>;
@@ -34,7 +36,7 @@ export function createFarmEventChannel(
     case 'sqlite':
       return undefined;
     case 'postgres':
-      return postgresChannel(spec, db, `drover_events_${suffix}`);
+      return postgresChannel(spec, db, `drover_events_${suffix}`, origin);
     case 'mysql':
       return tableChannel(db, origin, options.pollMs ?? 200);
   }
@@ -44,8 +46,10 @@ function postgresChannel(
   spec: Parameters<typeof postgresClientConfig>[0],
   db: Kysely<Database>,
   channel: string,
+  origin: string,
 ): FarmEventChannel {
   return {
+    origin,
     maxMessageBytes: 7500,
     async send(message) {
       await sql`select pg_notify(${channel}, ${message})`.execute(db);
@@ -70,6 +74,7 @@ function postgresChannel(
 
 function tableChannel(db: Kysely<Database>, origin: string, pollMs: number): FarmEventChannel {
   return {
+    origin,
     maxMessageBytes: 60_000,
     async send(message) {
       await db

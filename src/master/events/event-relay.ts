@@ -6,7 +6,6 @@
  * job submitted on any replica. Events lost while no master leads are covered by the new leader's full
  * index build.
  */
-import { randomUUID } from 'node:crypto';
 import type { Logger } from '../../core/logging.js';
 import type { FarmEventChannel } from '../../db/events/farm-event-channel.js';
 import type { FarmEvent, FarmEvents } from './farm-events.js';
@@ -18,7 +17,6 @@ interface Message {
 }
 
 export class EventRelay {
-  readonly origin = randomUUID();
   private buffer: FarmEvent[] = [];
   private flushing = false;
   private readonly relayed = new WeakSet<FarmEvent>();
@@ -73,7 +71,7 @@ export class EventRelay {
     } catch {
       return;
     }
-    if (message.o === this.origin || !Array.isArray(message.e)) return;
+    if (message.o === this.channel.origin || !Array.isArray(message.e)) return;
     for (const event of message.e) {
       this.relayed.add(event);
       this.events.emit(event);
@@ -100,13 +98,13 @@ export class EventRelay {
     for (const event of events) {
       const bytes = JSON.stringify(event).length + 1;
       if (batch.length > 0 && size + bytes > this.channel.maxMessageBytes - 64) {
-        yield JSON.stringify({ o: this.origin, e: batch });
+        yield JSON.stringify({ o: this.channel.origin, e: batch });
         batch = [];
         size = 0;
       }
       batch.push(event);
       size += bytes;
     }
-    if (batch.length > 0) yield JSON.stringify({ o: this.origin, e: batch });
+    if (batch.length > 0) yield JSON.stringify({ o: this.channel.origin, e: batch });
   }
 }
