@@ -6,7 +6,7 @@
  * A transaction that the server chose as a deadlock victim, or that failed serialisation, is run again
  * from the start (PyFarm's `transaction_retries`): nothing of it was committed, and the other party has
  * gone on. `fn` must therefore do all its work through `trx` and keep what it collects for after the commit
- * in values it rebuilds on each run.
+ * in values it returns (built inside `fn`, so a second run starts afresh).
  *
  * Errors reaching the caller are already domain errors: driver failures (including at COMMIT) are
  * translated once, where they occur, by the dialect wrapper (see errors.ts).

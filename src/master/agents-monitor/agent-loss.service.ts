@@ -33,15 +33,15 @@ export async function markAgentLost(
   options: { undelivered?: readonly number[]; reason: string },
 ): Promise<AgentLoss> {
   const now = ctx.clock.now();
-  const taskEvents: { jobId: number; taskId: number; queueId: number | null; kinds: TaskEventKind[] }[] = [];
-  const outcome = await transaction(ctx.db, async (trx) => {
-    taskEvents.length = 0; // run again after a deadlock: start over
+  const { taskEvents, ...outcome } = await transaction(ctx.db, async (trx) => {
+    const taskEvents: { jobId: number; taskId: number; queueId: number | null; kinds: TaskEventKind[] }[] =
+      [];
     const agent = await trx
       .selectFrom('agents')
       .select(['id', 'state'])
       .where('id', '=', agentId)
       .executeTakeFirst();
-    if (!agent) return { wentOffline: false, requeued: 0 };
+    if (!agent) return { wentOffline: false, requeued: 0, taskEvents };
     const wentOffline = agent.state !== OFFLINE && agent.state !== DISABLED;
     if (wentOffline)
       await trx.updateTable('agents').set({ state: OFFLINE }).where('id', '=', agentId).execute();
@@ -66,7 +66,7 @@ export async function markAgentLost(
         kinds: applied.events,
       });
     }
-    return { wentOffline, requeued: undelivered.length + held.length };
+    return { wentOffline, requeued: undelivered.length + held.length, taskEvents };
   });
   if (outcome.wentOffline || outcome.requeued > 0) {
     ctx.log.warn(

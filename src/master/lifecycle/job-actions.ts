@@ -63,15 +63,15 @@ export class JobActions {
     const held = await this.stopOnAgents(jobId);
     if (held.length === 0) return 0;
     const now = this.ctx.clock.now();
-    const changed: { taskId: number; agentId: string; queueId: number | null; kinds: TaskEventKind[] }[] = [];
-    await transaction(this.ctx.db, async (trx) => {
-      changed.length = 0; // run again after a deadlock: start over
+    const changed = await transaction(this.ctx.db, async (trx) => {
+      const changed: { taskId: number; agentId: string; queueId: number | null; kinds: TaskEventKind[] }[] =
+        [];
       const lock = this.ctx.dialect !== 'sqlite';
       // Locking reads: on MySQL they also keep the transaction's snapshot from being taken too early.
       let jobQuery = trx.selectFrom('jobs').select('state').where('id', '=', jobId);
       if (lock) jobQuery = jobQuery.forUpdate();
       // Resumed meanwhile: its tasks keep running.
-      if ((await jobQuery.executeTakeFirst())?.state !== PAUSED) return;
+      if ((await jobQuery.executeTakeFirst())?.state !== PAUSED) return changed;
       for (const task of held) {
         let taskQuery = trx.selectFrom('tasks').select(['state', 'agent_id']).where('id', '=', task.id);
         if (lock) taskQuery = taskQuery.forUpdate();
@@ -88,7 +88,8 @@ export class JobActions {
           trx,
           task.id,
           { agentId: null, state: null },
-          { now, limits: this.ctx.limits },
+          // The job and the task are locked above, in that order.
+          { now, limits: this.ctx.limits, locked: true },
         );
         changed.push({
           taskId: task.id,
@@ -97,6 +98,7 @@ export class JobActions {
           kinds: applied.events,
         });
       }
+      return changed;
     });
     for (const change of changed) {
       for (const kind of change.kinds) this.ctx.taskEvents.record(change.queueId, kind);

@@ -99,9 +99,8 @@ export async function replaceTag(
   }
   const agents = [...new Set((input.agents ?? []).map((id) => id.toLowerCase()))].sort();
   const jobs = [...new Set(input.jobs ?? [])].sort((a, b) => a - b);
-  const events: FarmEvent[] = [];
-  const result = await transaction(ctx.db, async (trx) => {
-    events.length = 0; // run again after a deadlock: start over
+  const { events, ...result } = await transaction(ctx.db, async (trx) => {
+    const events: FarmEvent[] = [];
     let tag: Tag;
     if (typeof key === 'number') {
       tag = await requireTag(trx, key, ctx.limits);
@@ -117,7 +116,7 @@ export async function replaceTag(
     for (const agentId of symmetricDifference(before.agents, agents))
       events.push({ type: 'agent.changed', agentId });
     for (const jobId of symmetricDifference(before.jobs, jobs)) events.push({ type: 'job.changed', jobId });
-    return { tag, agents, jobs };
+    return { tag, agents, jobs, events };
   });
   for (const event of events) ctx.events.emit(event);
   return result;
@@ -125,16 +124,16 @@ export async function replaceTag(
 
 /** Deletes the tag with its links, requirements and path maps; fine when it does not exist. */
 export async function removeTag(ctx: MasterContext, key: TagKey): Promise<void> {
-  const events: FarmEvent[] = [];
-  await transaction(ctx.db, async (trx) => {
-    events.length = 0; // run again after a deadlock: start over
+  const events = await transaction(ctx.db, async (trx) => {
+    const events: FarmEvent[] = [];
     const tag = await lookupTag(trx, key, ctx.limits);
-    if (!tag) return;
+    if (!tag) return events;
     const links = (await listTagLinks(trx, [tag.id])).get(tag.id) ?? { agents: [], jobs: [] };
     const requiring = await listJobIdsRequiringTag(trx, tag.id);
     await deleteTag(trx, tag.id);
     for (const agentId of links.agents) events.push({ type: 'agent.changed', agentId });
     for (const jobId of new Set([...links.jobs, ...requiring])) events.push({ type: 'job.changed', jobId });
+    return events;
   });
   for (const event of events) ctx.events.emit(event);
 }

@@ -75,11 +75,11 @@ export async function applyTaskChange(
   // Changes to tasks of one job are serialised on the job row, so that the job state derived at the end
   // sees the others' committed changes (two agents finishing the last two frames at once must not both
   // see the other frame unfinished and leave the job running forever).
-  // What the caller read before the locks may be stale on PostgreSQL and MySQL: read it again there.
-  const locked = !options.locked && (await lockTaskAndJob(db, taskId)) !== undefined;
-  const before = (!locked && options.task) || (await findTask(db, taskId));
+  // What the caller read before these locks may be stale on PostgreSQL and MySQL: read it again there.
+  const stale = !options.locked && (await lockTaskAndJob(db, taskId)) !== undefined;
+  const before = (!stale && options.task) || (await findTask(db, taskId));
   if (!before) throw new NotFoundError('task', taskId);
-  const facts = (!locked && options.facts) || (await taskJobFacts(db, before.jobId));
+  const facts = (!stale && options.facts) || (await taskJobFacts(db, before.jobId));
   const planned = planTaskTransition(before, facts, change, options.now);
   // Only what differs is written: a replayed report leaves the row (and the caller's events) untouched.
   const transition = { ...planned, patch: changedFields(before, planned.patch) };
