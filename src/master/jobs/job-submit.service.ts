@@ -8,13 +8,6 @@ import type { SubmitJobBody } from '../../api/schemas/jobs.js';
 import { durationMs } from '../../core/config/index.js';
 import { WorkState } from '../../core/enums.js';
 import { NotFoundError, ValidationError } from '../../core/errors.js';
-import {
-  setJobParents,
-  setJobSoftwareRequirements,
-  setJobTagRequirements,
-  setJobTags,
-  setNotifiedUsers,
-} from '../../db/jobs/job-associations.repository.js';
 import { createJob, type Job } from '../../db/jobs/job.repository.js';
 import {
   findJobType,
@@ -30,6 +23,7 @@ import type { MasterContext } from '../context.js';
 import type { Principal } from '../http/access.js';
 import { findOrAutocreateUser } from '../users/autocreate-user.js';
 import { jobFieldsOf, resolveOwner, resolveQueueId, submittedFrameRange } from './job-fields.js';
+import { setJobLinks } from './job-links.js';
 
 export interface SubmittedJob {
   job: Job;
@@ -76,38 +70,10 @@ export async function submitJob(
       },
       options,
     );
-    if (input.tags) await setJobTags(trx, job.id, input.tags, options);
-    if (input.tag_requirements) await setJobTagRequirements(trx, job.id, input.tag_requirements, options);
-    if (input.software_requirements) {
-      await setJobSoftwareRequirements(
-        trx,
-        job.id,
-        input.software_requirements.map((r) => ({
-          software: r.software,
-          minVersion: r.min_version ?? null,
-          maxVersion: r.max_version ?? null,
-        })),
-      );
-    }
-    if (input.parents)
-      await setJobParents(
-        trx,
-        job.id,
-        input.parents.map((p) => p.id),
-      );
-    if (input.notified_users) {
-      const subscriptions = [];
-      for (const entry of input.notified_users) {
-        const user = await findOrAutocreateUser(trx, ctx.config, entry.username);
-        subscriptions.push({
-          userId: user.id,
-          ...(entry.on_success !== undefined ? { onSuccess: entry.on_success } : {}),
-          ...(entry.on_failure !== undefined ? { onFailure: entry.on_failure } : {}),
-          ...(entry.on_deletion !== undefined ? { onDeletion: entry.on_deletion } : {}),
-        });
-      }
-      await setNotifiedUsers(trx, job.id, subscriptions);
-    }
+    await setJobLinks(trx, job.id, input, {
+      ...options,
+      resolveUser: (username) => findOrAutocreateUser(trx, ctx.config, username),
+    });
     const taskCount = await createTasksForFrameRange(trx, job.id, { ...range, numTiles }, options);
     return { job, taskCount };
   });

@@ -6,13 +6,6 @@
  */
 import type { UpdateJobBody } from '../../api/schemas/jobs.js';
 import { ValidationError } from '../../core/errors.js';
-import {
-  setJobParents,
-  setJobSoftwareRequirements,
-  setJobTagRequirements,
-  setJobTags,
-  setNotifiedUsers,
-} from '../../db/jobs/job-associations.repository.js';
 import { getJob, updateJob, type Job, type JobFields } from '../../db/jobs/job.repository.js';
 import { findJobTypeVersion, findJobTypeVersionById } from '../../db/jobtypes/jobtype.repository.js';
 import { transaction } from '../../db/transaction.js';
@@ -23,6 +16,7 @@ import type { Principal } from '../http/access.js';
 import { assertMayChangeJob } from './job-access.js';
 import { pauseJobInTransaction, unpauseJobInTransaction } from './job-actions.service.js';
 import { jobFieldsOf, resolveOwner, resolveQueueId } from './job-fields.js';
+import { setJobLinks } from './job-links.js';
 import { getJobByKey } from './job-lookup.js';
 import { reframeJob, type Reframed } from './job-reframe.js';
 import { refreshJobState } from './job-state.js';
@@ -71,40 +65,15 @@ export async function updateJobFromRequest(
     }
 
     await updateJob(trx, job.id, fields, options);
-    if (input.tags) await setJobTags(trx, job.id, input.tags, options);
-    if (input.tag_requirements) await setJobTagRequirements(trx, job.id, input.tag_requirements, options);
-    if (input.software_requirements) {
-      await setJobSoftwareRequirements(
-        trx,
-        job.id,
-        input.software_requirements.map((r) => ({
-          software: r.software,
-          minVersion: r.min_version ?? null,
-          maxVersion: r.max_version ?? null,
-        })),
-      );
-    }
-    if (input.parents)
-      await setJobParents(
-        trx,
-        job.id,
-        input.parents.map((p) => p.id),
-      );
-    if (input.notified_users) {
-      const subscriptions = [];
-      for (const entry of input.notified_users) {
-        // No implicit users on update: PyFarm created them only when a job was submitted.
-        const user = await findUser(trx, entry.username);
-        if (!user) throw new NotFoundError('user', entry.username);
-        subscriptions.push({
-          userId: user.id,
-          ...(entry.on_success !== undefined ? { onSuccess: entry.on_success } : {}),
-          ...(entry.on_failure !== undefined ? { onFailure: entry.on_failure } : {}),
-          ...(entry.on_deletion !== undefined ? { onDeletion: entry.on_deletion } : {}),
-        });
-      }
-      await setNotifiedUsers(trx, job.id, subscriptions);
-    }
+    await setJobLinks(trx, job.id, input, {
+      ...options,
+      // No implicit users on update: PyFarm created them only when a job was submitted.
+      resolveUser: async (username) => {
+        const user = await findUser(trx, username);
+        if (!user) throw new NotFoundError('user', username);
+        return user;
+      },
+    });
 
     let reframed: Reframed | undefined;
     const rangeChanged = [input.start, input.end, input.by, input.num_tiles].some((v) => v !== undefined);
