@@ -6,6 +6,7 @@
 import type { Engine, EngineClient } from './engine.js';
 import { TransportError } from './errors.js';
 import { LineSplitter } from './line-splitter.js';
+import { RunClient, type ClientOwner } from './run-client.js';
 import type { RunEnd, RunHandle, RunRequest, RunSink, StreamName, Transport } from './transport.js';
 
 const IDLE_HANDLE: RunHandle = {
@@ -16,27 +17,12 @@ const IDLE_HANDLE: RunHandle = {
   resume: () => {},
 };
 
-/** The worker side of a client: where its events go. */
-export interface ClientOwner {
-  onPickup(node: string): void;
-  onLine(node: string, stream: StreamName, line: Buffer): void;
-  onWritten(node: string, bytes: number): void;
-  onHangup(node: string, rc: number): void;
-  onTimeout(node: string): void;
-  clientClosed(): void;
-}
-
-export class NodeClient implements EngineClient {
+export class NodeClient extends RunClient implements EngineClient {
   readonly delayable: boolean = true;
-  private handle: RunHandle | undefined;
-  private readonly input: Buffer[] = [];
-  private inputEnded = false;
-  private stopping: 'timeout' | 'stop' | undefined;
-  private finished = false;
   private readonly splitters: Record<StreamName, LineSplitter>;
 
   constructor(
-    private readonly owner: ClientOwner,
+    owner: ClientOwner,
     private readonly engine: Engine,
     private readonly transport: Transport,
     readonly request: RunRequest,
@@ -45,12 +31,12 @@ export class NodeClient implements EngineClient {
     readonly timeout: number | undefined,
     readonly autoclose: boolean,
   ) {
+    super(owner, request.stdin);
     const splitter = (stream: StreamName): LineSplitter =>
       new LineSplitter((line) => {
         for (const node of this.nodes) this.owner.onLine(node, stream, line);
       });
     this.splitters = { stdout: splitter('stdout'), stderr: splitter('stderr') };
-    if (!request.stdin) this.inputEnded = true;
   }
 
   get isStarted(): boolean {
@@ -69,8 +55,7 @@ export class NodeClient implements EngineClient {
       queueMicrotask(() => this.engine.dispatch(() => this.end({ kind: 'failed', error: error as Error })));
     }
     for (const node of this.nodes) this.owner.onPickup(node);
-    for (const chunk of this.input.splice(0)) this.handle.write(chunk);
-    if (this.inputEnded) this.handle.endInput();
+    this.flushInput(this.handle);
   }
 
   private sink(): RunSink {
@@ -85,38 +70,6 @@ export class NodeClient implements EngineClient {
         }),
       end: (result) => this.engine.dispatch(() => this.end(result)),
     };
-  }
-
-  write(data: Buffer): void {
-    if (this.inputEnded) return;
-    if (this.handle) this.handle.write(data);
-    else this.input.push(data);
-  }
-
-  endInput(): void {
-    if (this.inputEnded) return;
-    this.inputEnded = true;
-    this.handle?.endInput();
-  }
-
-  stop(timedOut: boolean): void {
-    if (this.finished) return;
-    if (!this.stopping || timedOut) this.stopping = timedOut ? 'timeout' : 'stop';
-    this.handle?.kill();
-  }
-
-  cancel(): void {
-    if (this.finished) return;
-    this.finished = true;
-    this.owner.clientClosed();
-  }
-
-  pause(): void {
-    this.handle?.pause();
-  }
-
-  resume(): void {
-    this.handle?.resume();
   }
 
   private end(result: RunEnd): void {

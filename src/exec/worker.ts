@@ -8,7 +8,7 @@ import { NodeSet } from '../nodeset/index.js';
 import type { EngineClient } from './engine.js';
 import { WorkerError } from './errors.js';
 import type { Message } from './msg-tree.js';
-import type { ClientOwner } from './node-client.js';
+import type { ClientOwner } from './run-client.js';
 import type { Source } from './task-results.js';
 import type { Action, StreamName } from './transport.js';
 import type { WorkerHost } from './worker-host.js';

@@ -9,25 +9,20 @@
  */
 import type { NodeSet } from '../../nodeset/index.js';
 import type { Engine, EngineClient } from '../engine.js';
-import type { ClientOwner } from '../node-client.js';
-import type { InfoReader, RunHandle, Transport } from '../transport.js';
+import { RunClient, type ClientOwner } from '../run-client.js';
+import type { InfoReader, Transport } from '../transport.js';
 import type { GatewayEvent, GatewayRequest } from './gateway-protocol.js';
 
 export const GATEWAY_FAILURE_RC = 255;
 
-export class GatewayClient implements EngineClient {
+export class GatewayClient extends RunClient implements EngineClient {
   readonly delayable = false;
   readonly timeout = undefined;
-  private handle: RunHandle | undefined;
-  private readonly input: Buffer[] = [];
-  private inputEnded: boolean;
   private readonly unfinished: Set<string>;
-  private stopping: 'timeout' | 'stop' | undefined;
-  private finished = false;
   private readonly errors: string[] = [];
 
   constructor(
-    private readonly owner: ClientOwner,
+    owner: ClientOwner,
     private readonly engine: Engine,
     private readonly transport: Transport,
     readonly gateway: string,
@@ -36,8 +31,8 @@ export class GatewayClient implements EngineClient {
     private readonly info: InfoReader,
     readonly autoclose: boolean,
   ) {
+    super(owner, request.stdin);
     this.unfinished = new Set(targets);
-    this.inputEnded = !request.stdin;
   }
 
   start(): void {
@@ -55,40 +50,7 @@ export class GatewayClient implements EngineClient {
       queueMicrotask(() => this.engine.dispatch(() => this.end(error as Error)));
       return;
     }
-    for (const chunk of this.input.splice(0)) this.handle.write(chunk);
-    if (this.inputEnded) this.handle.endInput();
-  }
-
-  write(data: Buffer): void {
-    if (this.inputEnded) return;
-    if (this.handle) this.handle.write(data);
-    else this.input.push(data);
-  }
-
-  endInput(): void {
-    if (this.inputEnded) return;
-    this.inputEnded = true;
-    this.handle?.endInput();
-  }
-
-  stop(timedOut: boolean): void {
-    if (this.finished) return;
-    if (!this.stopping || timedOut) this.stopping = timedOut ? 'timeout' : 'stop';
-    this.handle?.kill();
-  }
-
-  cancel(): void {
-    if (this.finished) return;
-    this.finished = true;
-    this.owner.clientClosed();
-  }
-
-  pause(): void {
-    this.handle?.pause();
-  }
-
-  resume(): void {
-    this.handle?.resume();
+    this.flushInput(this.handle);
   }
 
   private event(event: GatewayEvent): void {
