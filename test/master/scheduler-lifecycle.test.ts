@@ -223,10 +223,13 @@ forEachDialectMaster((dialect, farm) => {
         .execute();
       const log = await createTaskLog(ctx().db, { identifier: unique('log') + '.csv' });
       await linkTaskLog(ctx().db, { taskLogId: log.id, taskId: tasks[0]!.id, attempt: 1 });
+      // Subscribed before the job ends: the lifecycle may notice the end (from the submission's event) before
+      // mailFinishedJobs does, and a job that ends with nobody subscribed is marked as notified.
+      await notify(job.id, { onFailure: true });
       await updateJob(ctx().db, job.id, { state: FAILED });
       await ctx().db.updateTable('tasks').set({ state: FAILED }).where('job_id', '=', job.id).execute();
-      await notify(job.id, { onFailure: true });
       await leader.lifecycle.mailFinishedJobs();
+      await until(() => mails.length === 1, 5000, 'the completion mail');
       expect(mails).toHaveLength(1);
       expect(mails[0]!.data).toContain(`Subject: Broken: ${job.title}`);
       expect(mails[0]!.data).toContain(
