@@ -165,9 +165,13 @@ forEachDialectMaster((dialect, farm) => {
     it('starts a child job only when its parent is done', async () => {
       const worker = await agent();
       const parent = await submitJob(ctx(), { frames: 1, priority: 0 });
-      const child = await submitJob(ctx(), { frames: 1, priority: 100 });
-      await setJobParents(ctx().db, child.job.id, [parent.job.id]);
-      ctx().events.emit({ type: 'job.changed', jobId: child.job.id });
+      // Submitted paused and released with its parent set: a child submitted runnable could be assigned
+      // before the parent link is written.
+      const child = await submitJob(ctx(), { frames: 1, priority: 100, state: PAUSED });
+      await changeJob(ctx(), child.job.id, async (trx) => {
+        await setJobParents(trx, child.job.id, [parent.job.id]);
+        await updateJob(trx, child.job.id, { state: null });
+      });
       await until(() => worker.received.length === 1);
       expect(worker.received[0]!.job.id).toBe(parent.job.id);
       await work(ctx(), [parent.tasks[0]!.id]);
