@@ -14,6 +14,7 @@ import { schedulerMigration } from './migrations/0003-scheduler.js';
 import { agentLinkIndexesMigration } from './migrations/0004-agent-link-indexes.js';
 import { jobListingIndexesMigration } from './migrations/0005-job-listing-indexes.js';
 import { taskSentTimeMigration } from './migrations/0006-task-sent-time.js';
+import { duplicateTaskIndexMigration } from './migrations/0007-duplicate-task-index.js';
 import type { MigrationContext } from './migrations/migration-context.js';
 import { statisticsInitialMigration } from './migrations/statistics-0001-initial.js';
 
@@ -27,6 +28,7 @@ const MIGRATIONS: Readonly<Record<DatabaseRole, MigrationSet>> = {
     '0004-agent-link-indexes': agentLinkIndexesMigration,
     '0005-job-listing-indexes': jobListingIndexesMigration,
     '0006-task-sent-time': taskSentTimeMigration,
+    '0007-duplicate-task-index': duplicateTaskIndexMigration,
   },
   statistics: {
     '0001-initial': statisticsInitialMigration,

@@ -13,7 +13,7 @@ describe('drover tables', () => {
     const first = await runCli(['tables'], { cwd: dir });
     expect(first).toMatchObject({ code: 0, stderr: '' });
     expect(first.stdout).toBe(
-      'main tables in sqlite:///pyfarm.sqlite: created (0001-initial, 0002-roles, 0003-scheduler, 0004-agent-link-indexes, 0005-job-listing-indexes, 0006-task-sent-time)\n' +
+      'main tables in sqlite:///pyfarm.sqlite: created (0001-initial, 0002-roles, 0003-scheduler, 0004-agent-link-indexes, 0005-job-listing-indexes, 0006-task-sent-time, 0007-duplicate-task-index)\n' +
         'statistics tables in sqlite:///pyfarm-statistics.sqlite: created (0001-initial)\n',
     );
     const again = await runCli(['tables'], { cwd: dir });
@@ -45,13 +45,13 @@ describe('drover tables', () => {
     );
     expect(dropped.code).toBe(0);
     expect(dropped.stdout).toContain(
-      `main tables in ${url}: dropped (0006-task-sent-time, 0005-job-listing-indexes, 0004-agent-link-indexes, 0003-scheduler, 0002-roles, 0001-initial)`,
+      `main tables in ${url}: dropped (0007-duplicate-task-index, 0006-task-sent-time, 0005-job-listing-indexes, 0004-agent-link-indexes, 0003-scheduler, 0002-roles, 0001-initial)`,
     );
     expect(dropped.stderr).toMatch(/"sql":"drop table/);
     const recreated = await runCli(['tables', '--database', url, '--drop-all'], { cwd: dir });
     expect(recreated.stdout).toContain('main tables in ' + url + ': nothing to do');
     expect(recreated.stdout).toContain(
-      `main tables in ${url}: created (0001-initial, 0002-roles, 0003-scheduler, 0004-agent-link-indexes, 0005-job-listing-indexes, 0006-task-sent-time)`,
+      `main tables in ${url}: created (0001-initial, 0002-roles, 0003-scheduler, 0004-agent-link-indexes, 0005-job-listing-indexes, 0006-task-sent-time, 0007-duplicate-task-index)`,
     );
   });
 
@@ -76,7 +76,7 @@ describe('drover tables', () => {
         const created = await runCli(['tables', '--database', database.url]);
         expect(created.code).toBe(0);
         expect(created.stdout).toContain(
-          'created (0001-initial, 0002-roles, 0003-scheduler, 0004-agent-link-indexes, 0005-job-listing-indexes, 0006-task-sent-time)',
+          'created (0001-initial, 0002-roles, 0003-scheduler, 0004-agent-link-indexes, 0005-job-listing-indexes, 0006-task-sent-time, 0007-duplicate-task-index)',
         );
         const dropped = await runCli([
           'tables',
@@ -86,7 +86,7 @@ describe('drover tables', () => {
           '--no-create-tables',
         ]);
         expect(dropped.stdout).toContain(
-          'dropped (0006-task-sent-time, 0005-job-listing-indexes, 0004-agent-link-indexes, 0003-scheduler, 0002-roles, 0001-initial)',
+          'dropped (0007-duplicate-task-index, 0006-task-sent-time, 0005-job-listing-indexes, 0004-agent-link-indexes, 0003-scheduler, 0002-roles, 0001-initial)',
         );
         expect(dropped.stdout).toContain('statistics tables');
       } finally {

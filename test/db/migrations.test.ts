@@ -23,6 +23,7 @@ for (const tables of TABLE_SETTINGS) {
               '0004-agent-link-indexes',
               '0005-job-listing-indexes',
               '0006-task-sent-time',
+              '0007-duplicate-task-index',
             ],
           });
           expect(await migrateToLatest(statistics)).toEqual({ applied: ['0001-initial'] });
@@ -47,6 +48,7 @@ for (const tables of TABLE_SETTINGS) {
             ['0004-agent-link-indexes', true],
             ['0005-job-listing-indexes', true],
             ['0006-task-sent-time', true],
+            ['0007-duplicate-task-index', true],
           ]);
         });
 
@@ -74,6 +76,7 @@ for (const tables of TABLE_SETTINGS) {
           const { main, statistics } = database();
           expect(await dropAll(main)).toEqual({
             applied: [
+              '0007-duplicate-task-index',
               '0006-task-sent-time',
               '0005-job-listing-indexes',
               '0004-agent-link-indexes',
@@ -86,7 +89,7 @@ for (const tables of TABLE_SETTINGS) {
           expect(left.filter((n) => !n.includes('counts') && !n.includes('statistics'))).toEqual([]);
           expect(await dropAll(statistics)).toEqual({ applied: ['0001-initial'] });
           expect(await main.db.introspection.getTables()).toEqual([]);
-          expect((await migrateToLatest(main)).applied).toHaveLength(6);
+          expect((await migrateToLatest(main)).applied).toHaveLength(7);
           expect((await migrateToLatest(statistics)).applied).toHaveLength(1);
           expect((await main.db.introspection.getTables()).length).toBe(MAIN_TABLES.length + 3 + 4);
         });

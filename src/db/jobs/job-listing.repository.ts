@@ -5,7 +5,7 @@
  * The shown state of a job differs from the stored one in one case: a stored NULL reads "running" while
  * some unfinished task of the job (queued-but-assigned or running) is held by an agent, else "queued".
  * `findJobsWithHeldTasks` answers that with two index seeks per job (index tasks(job_id, state, agent_id));
- * a filter by state reads the few held tasks through tasks(state, agent_id, job_id).
+ * a filter by state reads the few held tasks through tasks_waiting (state, agent_id, job_id, ...).
  */
 import { sql, type ExpressionBuilder, type Kysely, type SelectQueryBuilder } from 'kysely';
 import { WorkState, type WorkStateValue } from '../../core/enums.js';
@@ -230,7 +230,7 @@ export async function findJobsWithHeldTasks(
 
 /**
  * Every job with an unfinished task held by an agent. Reads only the held tasks (at most what the agents
- * hold) through tasks(state, agent_id, job_id): cheaper than per-job seeks once a list has many jobs.
+ * hold) through tasks_waiting (state, agent_id, job_id, ...): cheaper than per-job seeks once a list has many jobs.
  */
 export async function listJobsWithHeldTasks(db: Kysely<Database>): Promise<Set<number>> {
   const rows = await db
