@@ -87,7 +87,9 @@ export async function createMaster(options: MasterOptions): Promise<Master> {
       database: config.database,
       statisticsDatabase: config.statistics_database,
       tableNames: resolveTableNames(config),
-      ...(config.echo_sql ? { echo: true, logger: logger.child({ component: 'sql' }) } : {}),
+      logger: logger.child({ component: 'sql' }),
+      echo: config.echo_sql,
+      backgroundCheckpoints: true,
     }));
   try {
     setTransactionRetries(databases.main.db, config.transaction_retries);

@@ -19,7 +19,8 @@ import { resolveTableNames, type TableNames } from '../table-names.js';
 import { parseDatabaseUrl, redactUrl, type ConnectionSpec } from '../url.js';
 import { createMysqlDialect } from './mysql-connection.js';
 import { createPostgresDialect } from './postgres-connection.js';
-import { openSqliteFile, TypedSqliteDatabase } from './sqlite-connection.js';
+import { startSqliteCheckpointer, type SqliteCheckpointer } from './sqlite-checkpointer.js';
+import { openSqliteFile, SQLITE_BUSY_TIMEOUT_MS, TypedSqliteDatabase } from './sqlite-connection.js';
 import { TranslatingDialect } from './translating-dialect.js';
 
 export type DatabaseRole = 'main' | 'statistics';
@@ -53,6 +54,11 @@ export interface OpenDatabaseOptions {
   poolSize?: number;
   /** Where relative SQLite paths start (default: the process's working directory). */
   cwd?: string;
+  /**
+   * SQLite: checkpoint the WAL from a worker thread instead of inside commits (sqlite-checkpointer.ts).
+   * For a long-running writer such as the master; short-lived commands do not need the thread.
+   */
+  backgroundCheckpoints?: boolean;
 }
 
 export async function openDatabase(options: OpenDatabaseOptions): Promise<DatabaseHandle> {
@@ -134,8 +140,9 @@ async function openPool(options: OpenDatabaseOptions): Promise<SharedPool> {
   const logicalNames = new Map(
     Object.entries(tableNames.tables).map(([logical, physical]) => [physical, logical]),
   );
+  const opened = createDialect(spec, options);
   const dialect = new TranslatingDialect(
-    createDialect(spec, options),
+    opened.dialect,
     { dialect: spec.dialect, logicalNames },
     `${spec.dialect} database ${url}`,
   );
@@ -149,6 +156,7 @@ async function openPool(options: OpenDatabaseOptions): Promise<SharedPool> {
   try {
     await db.connection().execute(async () => undefined);
   } catch (err) {
+    await opened.checkpointer?.stop();
     await db.destroy().catch(() => undefined);
     throw err;
   }
@@ -163,22 +171,35 @@ async function openPool(options: OpenDatabaseOptions): Promise<SharedPool> {
     },
     async release() {
       references -= 1;
-      if (references === 0) await db.destroy();
+      if (references !== 0) return;
+      // First the worker, so that closing the last connection can checkpoint and remove the WAL.
+      await opened.checkpointer?.stop();
+      await db.destroy();
     },
   };
 }
 
-function createDialect(spec: ConnectionSpec, options: OpenDatabaseOptions): Dialect {
+function createDialect(
+  spec: ConnectionSpec,
+  options: OpenDatabaseOptions,
+): { dialect: Dialect; checkpointer?: SqliteCheckpointer } {
   const poolSize = options.poolSize ?? 10;
   switch (spec.dialect) {
     case 'sqlite': {
-      const database = new TypedSqliteDatabase(openSqliteFile(spec, options.cwd ?? process.cwd()));
-      return new SqliteDialect({ database });
+      const connection = openSqliteFile(spec, options.cwd ?? process.cwd());
+      const dialect = new SqliteDialect({ database: new TypedSqliteDatabase(connection) });
+      if (!options.backgroundCheckpoints || connection.memory) return { dialect };
+      const checkpointer = startSqliteCheckpointer(connection, {
+        path: connection.name,
+        busyTimeoutMs: SQLITE_BUSY_TIMEOUT_MS,
+        ...(options.logger ? { logger: options.logger } : {}),
+      });
+      return { dialect, checkpointer };
     }
     case 'postgres':
-      return createPostgresDialect(spec, { poolSize });
+      return { dialect: createPostgresDialect(spec, { poolSize }) };
     case 'mysql':
-      return createMysqlDialect(spec, { poolSize });
+      return { dialect: createMysqlDialect(spec, { poolSize }) };
   }
 }
 
