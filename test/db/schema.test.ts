@@ -1,10 +1,15 @@
 /**
  * The schema as each server sees it: every foreign key exists with its delete rule (MariaDB once ignored
- * inline REFERENCES; this proves it does not), and the table prefix reaches indexes and constraints.
+ * inline REFERENCES; this proves it does not), and the table prefix reaches indexes, constraints and the
+ * hand-written SQL of the hot paths.
  */
 import { sql } from 'kysely';
 import { expect, it } from 'vitest';
 import { TABLE_CONFIG_KEYS } from '../../src/db/table-names.js';
+import { lockTaskContext } from '../../src/db/tasks/job-tasks.repository.js';
+import { createTasksForFrameRange, listTasks } from '../../src/db/tasks/task.repository.js';
+import { transaction } from '../../src/db/transaction.js';
+import { makeJob } from '../support/fixtures.js';
 import { forEachDialect } from '../support/databases.js';
 
 const EXPECTED_RULES = { CASCADE: 31, 'SET NULL': 5, RESTRICT: 9 };
@@ -63,6 +68,15 @@ forEachDialect(
       // Only names the database generates itself (MySQL names a column's index after the column).
       const unprefixed = indexes.filter((name) => !name.startsWith('pf_'));
       if (dialect === 'postgres') expect(unprefixed).toEqual([]);
+    });
+
+    it("locks and reads a task report's context under the prefixed names", async () => {
+      const { db } = database().main;
+      const job = await makeJob(db, { title: 'prefixed' });
+      await createTasksForFrameRange(db, job.id, { start: 1, end: 1 });
+      const [task] = await listTasks(db, { jobId: job.id });
+      const context = await transaction(db, (trx) => lockTaskContext(trx, task!.id));
+      expect(context).toMatchObject({ task: { id: task!.id }, job: { id: job.id, title: 'prefixed' } });
     });
   },
   { tables: { table_prefix: 'pf_' } },

@@ -3,11 +3,12 @@
  * alone (re-framing 100,000 tasks without loading whole rows), and the ids of tasks in given states
  * (reruns). All of them walk the index tasks(job_id, frame, tile) or tasks(job_id, state, agent_id).
  */
-import { sql, type Kysely, type Selectable } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type Selectable } from 'kysely';
 import type { WorkStateValue } from '../../core/enums.js';
 import type { Database, TasksTable } from '../database.js';
 import { preparedQuery } from '../prepared-query.js';
-import { listTasks, toTask, type Task } from './task.repository.js';
+import { dialectOf } from '../dialect-name.js';
+import { listTasks, lockTaskAndJob, toTask, type Task } from './task.repository.js';
 
 /** A task with what a report on it needs to know about its job and its agent, read in one statement. */
 export interface TaskContext {
@@ -45,7 +46,18 @@ interface TaskContextRow extends Selectable<TasksTable> {
   agent_token_id: number | null;
 }
 
-const selectTaskContext = preparedQuery((db: Kysely<Database>, taskId: number) => {
+const selectTaskContext = preparedQuery((db: Kysely<Database>, taskId: number) =>
+  taskContextQuery(taskId, sql``).compile(db),
+);
+
+// PostgreSQL locks the rows of the tables named after OF once the join has produced them, in the order of
+// FROM (the task, then its job) — the order lockTaskAndJob takes them in — and answers with their
+// current values: locking and reading the context is one round trip instead of two.
+const selectTaskContextForUpdate = preparedQuery((db: Kysely<Database>, taskId: number) =>
+  taskContextQuery(taskId, sql`for update of ${sql.table('tasks')}, ${sql.table('jobs')}`).compile(db),
+);
+
+function taskContextQuery(taskId: number, locking: RawBuilder<unknown>): RawBuilder<TaskContextRow> {
   const t = (column: string) => sql.ref(column);
   return sql<TaskContextRow>`
     select ${sql.table('tasks')}.*,
@@ -58,8 +70,9 @@ const selectTaskContext = preparedQuery((db: Kysely<Database>, taskId: number) =
     inner join ${sql.table('jobs')} on ${t('jobs.id')} = ${t('tasks.job_id')}
     inner join ${sql.table('jobtype_versions')} on ${t('jobtype_versions.id')} = ${t('jobs.jobtype_version_id')}
     left join ${sql.table('agents')} on ${t('agents.id')} = ${t('tasks.agent_id')}
-    where ${t('tasks.id')} = ${taskId}`.compile(db);
-});
+    where ${t('tasks.id')} = ${taskId}
+    ${locking}`;
+}
 
 /**
  * Every agent report reads this first, so it is written as one SQL template (Kysely's builder took three
@@ -69,8 +82,25 @@ export async function findTaskContext(
   db: Kysely<Database>,
   taskId: number,
 ): Promise<TaskContext | undefined> {
-  const rows = await selectTaskContext(db, taskId);
-  const row = rows[0];
+  return taskContextOf((await selectTaskContext(db, taskId))[0]);
+}
+
+/**
+ * The task context read after locking the task and its job for the rest of the transaction (see
+ * lockTaskAndJob): what is read is current and stays so until the commit.
+ */
+export async function lockTaskContext(
+  db: Kysely<Database>,
+  taskId: number,
+): Promise<TaskContext | undefined> {
+  if (dialectOf(db as Kysely<unknown>) === 'postgres') {
+    return taskContextOf((await selectTaskContextForUpdate(db, taskId))[0]);
+  }
+  await lockTaskAndJob(db, taskId);
+  return findTaskContext(db, taskId);
+}
+
+function taskContextOf(row: TaskContextRow | undefined): TaskContext | undefined {
   if (!row) return undefined;
   const {
     job_title,

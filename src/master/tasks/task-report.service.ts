@@ -19,8 +19,8 @@ import type { UpdateTaskBody } from '../../api/schemas/tasks.js';
 import { WorkState, type WorkStateValue } from '../../core/enums.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../core/errors.js';
 import { findAgent, type Agent } from '../../db/agents/agent.repository.js';
-import { findTaskContext, type TaskContext } from '../../db/tasks/job-tasks.repository.js';
-import { lockTaskAndJob, type Task } from '../../db/tasks/task.repository.js';
+import { findTaskContext, lockTaskContext, type TaskContext } from '../../db/tasks/job-tasks.repository.js';
+import type { Task } from '../../db/tasks/task.repository.js';
 import { transaction } from '../../db/transaction.js';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.js';
@@ -49,8 +49,9 @@ export async function getJobTask(
   db: Kysely<Database>,
   segment: string,
   taskId: number,
+  read: typeof findTaskContext = findTaskContext,
 ): Promise<TaskContext> {
-  const context = await findTaskContext(db, taskId);
+  const context = await read(db, taskId);
   const key = idOrName(segment);
   if (!context || (typeof key === 'number' ? context.job.id !== key : context.job.title !== key)) {
     if (!(await findJobByKey(db, segment))) throw new NotFoundError('job', segment);
@@ -86,10 +87,9 @@ export async function reportTask(
   const change = taskChangeOf(body);
   const now = ctx.clock.now();
   const { context, applied } = await transaction(ctx.db, async (trx) => {
-    // Lock first, then read (PostgreSQL, MySQL; a no-op on SQLite): what is read is then current and
-    // applyTaskChange need not read the task and its job again — two round trips fewer per report.
-    await lockTaskAndJob(trx, taskId);
-    const context = await getJobTask(trx, segment, taskId);
+    // Locked, then read (one statement on PostgreSQL; nothing to lock on SQLite): what is read is then
+    // current and applyTaskChange need not read the task and its job again.
+    const context = await getJobTask(trx, segment, taskId, lockTaskContext);
     const { task, job } = context;
     authorise(principal, context, body);
     if (body.attempt !== undefined && body.attempt !== task.attempts) {
