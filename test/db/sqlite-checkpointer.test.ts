@@ -1,14 +1,17 @@
 /**
  * The master's SQLite WAL is checkpointed by a worker thread, not inside its commits: automatic
  * checkpoints are off on the connection, committed pages still reach the database file while nothing
- * commits, and closing leaves no WAL behind.
+ * commits, closing leaves no WAL behind, and a worker that dies gives the checkpoints back to SQLite.
  */
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
 import { sql, type Kysely } from 'kysely';
+import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase, type DatabaseHandle } from '../../src/db/connection/open-database.js';
+import { startSqliteCheckpointer } from '../../src/db/connection/sqlite-checkpointer.js';
 import type { Database } from '../../src/db/database.js';
 
 const dirs: string[] = [];
@@ -63,6 +66,28 @@ describe('SQLite background checkpoints', () => {
       await handle.close();
     }
     expect(existsSync(`${file}-wal`)).toBe(false);
+  });
+
+  it('turns automatic checkpoints back on when the worker dies', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'drover-checkpoint-'));
+    dirs.push(dir);
+    const connection = new BetterSqlite3(join(dir, 'farm.sqlite'));
+    connection.pragma('journal_mode = WAL');
+    const warnings: string[] = [];
+    const logger = pino({ level: 'warn' }, { write: (line: string) => void warnings.push(line) });
+    try {
+      // The worker cannot open this path, so it ends at once.
+      const checkpointer = startSqliteCheckpointer(connection, {
+        path: join(dir, 'missing', 'farm.sqlite'),
+        busyTimeoutMs: 100,
+        logger,
+      });
+      await until(() => connection.pragma('wal_autocheckpoint', { simple: true }) === 1000, 10_000);
+      expect(warnings.join('')).toContain('SQLite checkpoints in commits again');
+      await checkpointer.stop();
+    } finally {
+      connection.close();
+    }
   });
 
   it('is off unless asked for: SQLite checkpoints in commits as usual', async () => {
