@@ -15,10 +15,9 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import pg from 'pg';
 import { openDatabase } from '../../src/db/connection/open-database.js';
 import type { DialectName } from '../../src/db/dialect-name.js';
-import { startTestServers } from '../../test/support/servers.js';
+import { createPostgresDatabase, startTestServers } from '../../test/support/servers.js';
 import {
   listingScenario,
   registrationScenario,
@@ -59,13 +58,7 @@ for (const dialect of dialects) {
       const servers = await startTestServers({ DROVER_TEST_SKIP_DATABASES: 'mysql' });
       stopServers = servers.stop;
       const info = servers.info.postgres!;
-      createDatabase = async (name) => {
-        const admin = new pg.Client({ connectionString: info.adminUrl });
-        await admin.connect();
-        await admin.query(`create database ${name}`);
-        await admin.end();
-        return `postgresql://postgres@${info.host}:${info.port}/${name}`;
-      };
+      createDatabase = (name) => createPostgresDatabase(info, name);
     }
     // Other work on the machine slows every figure; the master's CPU time per request is less affected.
     const load = loadavg()

@@ -23,7 +23,7 @@ import { transaction } from '../../src/db/transaction.js';
 import { LocalFarmEvents } from '../../src/master/events/farm-events.js';
 import { SchedulerEngine, type RoundReport } from '../../src/master/scheduler/engine.js';
 import { applyTaskChange } from '../../src/master/tasks/task-state.service.js';
-import { startTestServers } from '../../test/support/servers.js';
+import { createPostgresDatabase, startTestServers } from '../../test/support/servers.js';
 import { measureFairShare } from './fair-share.js';
 import { seedFarm } from './seed-farm.js';
 
@@ -147,13 +147,7 @@ if (want('sqlite')) {
 if (want('postgres')) {
   const servers = await startTestServers({ DROVER_TEST_SKIP_DATABASES: 'mysql' });
   try {
-    const pg = await import('pg');
-    const admin = new pg.default.Client({ connectionString: servers.info.postgres!.adminUrl });
-    await admin.connect();
-    await admin.query('create database bench');
-    await admin.end();
-    const { host, port } = servers.info.postgres!;
-    await benchDatabase('postgres', `postgresql://postgres@${host}:${port}/bench`);
+    await benchDatabase('postgres', await createPostgresDatabase(servers.info.postgres!, 'bench'));
   } finally {
     await servers.stop();
   }

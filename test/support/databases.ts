@@ -23,6 +23,7 @@ import { openDatabases, type DatabaseHandles } from '../../src/db/connection/ope
 import type { DialectName } from '../../src/db/dialect-name.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
 import { resolveTableNames, type TableNames } from '../../src/db/table-names.js';
+import { createPostgresDatabase } from './servers.js';
 
 export const DIALECTS: readonly DialectName[] = ['sqlite', 'postgres', 'mysql'];
 
@@ -67,15 +68,8 @@ export async function createEmptyDatabase(
   const server = servers[dialect];
   if (!server) throw new Error(`no ${dialect} test server (${unavailableReason(dialect)})`);
   if (dialect === 'postgres') {
-    const admin = new pg.Client({ connectionString: server.adminUrl });
-    await admin.connect();
-    try {
-      await admin.query(`create database ${name}`);
-    } finally {
-      await admin.end();
-    }
     return {
-      url: `postgresql://postgres@${server.host}:${server.port}/${name}`,
+      url: await createPostgresDatabase(server, name),
       async drop() {
         const client = new pg.Client({ connectionString: server.adminUrl });
         await client.connect();

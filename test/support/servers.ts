@@ -24,6 +24,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import mysql from 'mysql2/promise';
+import pg from 'pg';
 
 const run = promisify(execFile);
 
@@ -44,6 +45,21 @@ interface RunningServer {
 const ROOT = join(tmpdir(), 'drover-test-servers');
 const PG_BIN = '/usr/lib/postgresql/15/bin';
 const START_TIMEOUT_MS = 30_000;
+
+/** Creates database `name` on a PostgreSQL test server; returns its URL. */
+export async function createPostgresDatabase(
+  server: { adminUrl: string; host: string; port: number },
+  name: string,
+): Promise<string> {
+  const admin = new pg.Client({ connectionString: server.adminUrl });
+  await admin.connect();
+  try {
+    await admin.query(`create database ${name}`);
+  } finally {
+    await admin.end();
+  }
+  return `postgresql://postgres@${server.host}:${server.port}/${name}`;
+}
 
 export function skippedServers(env: NodeJS.ProcessEnv): ServerDialect[] {
   const names = (env.DROVER_TEST_SKIP_DATABASES ?? '')
