@@ -32,7 +32,7 @@ const checkpoint = () => {
   try {
     db.pragma('wal_checkpoint(PASSIVE)');
   } catch (err) {
-    parentPort.postMessage({ type: 'failed', message: String(err && err.message) });
+    parentPort.postMessage(String(err && err.message));
   }
 };
 const timer = setInterval(checkpoint, workerData.intervalMs);
@@ -90,12 +90,9 @@ export function startSqliteCheckpointer(
   worker.on('error', (err) => {
     options.logger?.warn({ err, database: options.path }, 'the WAL checkpoint worker failed');
   });
-  worker.on('message', (message: { type: string; message: string }) => {
-    // A checkpoint can fail now and then (e.g. the disk is full); the next one tries again.
-    options.logger?.warn(
-      { database: options.path, error: message.message },
-      'a background WAL checkpoint failed',
-    );
+  // The worker's only message: a checkpoint failed (e.g. the disk is full); the next one tries again.
+  worker.on('message', (error: string) => {
+    options.logger?.warn({ database: options.path, error }, 'a background WAL checkpoint failed');
   });
   return {
     async stop() {
@@ -104,10 +101,8 @@ export function startSqliteCheckpointer(
         // Waited for now: an unreferenced worker would let the process end (code 13) in the middle.
         worker.ref();
         worker.postMessage('stop');
-        const timeout = setTimeout(() => void worker.terminate(), STOP_TIMEOUT_MS);
-        timeout.unref();
-        await exited;
-        clearTimeout(timeout);
+        const timeout = setTimeout(() => void worker.terminate(), STOP_TIMEOUT_MS).unref();
+        void exited.then(() => clearTimeout(timeout));
       }
       await exited;
     },
