@@ -49,9 +49,10 @@ export async function getJobTask(
   db: Kysely<Database>,
   segment: string,
   taskId: number,
-  read: typeof findTaskContext = findTaskContext,
+  /** Lock the task and its job for the rest of the transaction before reading (lockTaskContext). */
+  options: { lock?: boolean } = {},
 ): Promise<TaskContext> {
-  const context = await read(db, taskId);
+  const context = await (options.lock ? lockTaskContext : findTaskContext)(db, taskId);
   const key = idOrName(segment);
   if (!context || (typeof key === 'number' ? context.job.id !== key : context.job.title !== key)) {
     if (!(await findJobByKey(db, segment))) throw new NotFoundError('job', segment);
@@ -89,7 +90,7 @@ export async function reportTask(
   const { context, applied } = await transaction(ctx.db, async (trx) => {
     // Locked, then read (one statement on PostgreSQL; nothing to lock on SQLite): what is read is then
     // current and applyTaskChange need not read the task and its job again.
-    const context = await getJobTask(trx, segment, taskId, lockTaskContext);
+    const context = await getJobTask(trx, segment, taskId, { lock: true });
     const { task, job } = context;
     authorise(principal, context, body);
     if (body.attempt !== undefined && body.attempt !== task.attempts) {
