@@ -30,6 +30,11 @@ async function jobOnAgent(f: TestMaster, agentId: string, frames: number, assign
   return { job, tasks };
 }
 
+/** The agent re-announces itself (`POST /agents/<id>`) with `payload`. */
+function announce(f: TestMaster, agentId: string, payload: Record<string, unknown>) {
+  return f.inject({ method: 'POST', url: `/api/v1/agents/${agentId}`, as: 'agent', payload });
+}
+
 function assignments(...taskIds: number[]) {
   return {
     'b7d1c3a2-1111-4222-8333-944445555666': {
@@ -54,11 +59,10 @@ forEachDialectMaster((_dialect, farm) => {
         { now: Date.now(), limits: f.master.context.limits },
       );
       const events = await eventsDuring(f, async () => {
-        const res = await f.inject({
-          method: 'POST',
-          url: `/api/v1/agents/${id}`,
-          as: 'agent',
-          payload: { state: 'running', current_assignments: assignments(held!.id), free_ram: 4000 },
+        const res = await announce(f, id, {
+          state: 'running',
+          current_assignments: assignments(held!.id),
+          free_ram: 4000,
         });
         expect(res.statusCode, res.body).toBe(200);
       });
@@ -93,12 +97,7 @@ forEachDialectMaster((_dialect, farm) => {
         .set({ sent_on: now - RECENT_DELIVERY_MS - 1000 })
         .where('id', '=', old!.id)
         .execute();
-      const res = await f.inject({
-        method: 'POST',
-        url: `/api/v1/agents/${id}`,
-        as: 'agent',
-        payload: { current_assignments: {} },
-      });
+      const res = await announce(f, id, { current_assignments: {} });
       expect(res.statusCode).toBe(200);
       expect(await getTask(db, fresh!.id)).toMatchObject({ agentId: id, failures: 0 });
       expect(await getTask(db, old!.id)).toMatchObject({ agentId: null, failures: 1 });
@@ -110,12 +109,7 @@ forEachDialectMaster((_dialect, farm) => {
       const db = f.master.context.db;
       const { job, tasks } = await jobOnAgent(f, id, 1, 1, 1);
       await db.updateTable('jobs').set({ requeue: 0 }).where('id', '=', job.id).execute();
-      const res = await f.inject({
-        method: 'POST',
-        url: `/api/v1/agents/${id}`,
-        as: 'agent',
-        payload: { current_assignments: {} },
-      });
+      const res = await announce(f, id, { current_assignments: {} });
       expect(res.statusCode).toBe(200);
       expect(await getTask(db, tasks[0]!.id)).toMatchObject({ state: FAILED, agentId: id, failures: 1 });
       expect((await getJob(db, job.id)).state).toBe(FAILED);
@@ -142,13 +136,8 @@ forEachDialectMaster((_dialect, farm) => {
       await applyTaskChange(db, tasks[2]!.id, { state: WorkState.values.DONE }, { now: Date.now(), limits });
       expect((await getJob(db, job.id)).state).toBe(RUNNING);
       const events = await eventsDuring(f, async () => {
-        const res = await f.inject({
-          method: 'POST',
-          url: `/api/v1/agents/${id}`,
-          as: 'agent',
-          // Reconciliation is skipped for an agent going offline: nothing fails.
-          payload: { state: 'offline', current_assignments: {} },
-        });
+        // Reconciliation is skipped for an agent going offline: nothing fails.
+        const res = await announce(f, id, { state: 'offline', current_assignments: {} });
         expect(res.json().state).toBe('offline');
       });
       expect(await getTask(db, tasks[0]!.id)).toMatchObject({ agentId: null, state: null, failures: 0 });
