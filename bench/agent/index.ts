@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { AgentProcess } from '../../test/support/agent-process.js';
 import { ROOT } from '../../test/support/build-once.js';
 import { FakeMaster } from '../../test/support/fake-master.js';
+import { memoryMb, percentile } from '../support/process-figures.js';
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -23,11 +24,6 @@ const arg = (name: string, fallback: number) => {
 const ASSIGNMENTS = arg('assignments', 100);
 const SPEW_MB = arg('spew-mb', 400);
 const IDLE_SECONDS = arg('idle-seconds', 10);
-
-const rssMb = (pid: number) =>
-  Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
-const percentile = (values: number[], p: number) =>
-  [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))]!;
 
 async function main(): Promise<void> {
   if (spawnSync(process.execPath, [join(ROOT, 'scripts/build.mjs')], { stdio: 'inherit' }).status !== 0)
@@ -50,7 +46,9 @@ async function main(): Promise<void> {
 
     // 1. Idle memory.
     await new Promise((r) => setTimeout(r, IDLE_SECONDS * 1000));
-    console.log(`idle RSS after ${IDLE_SECONDS} s: ${rssMb(agent.pid).toFixed(1)} MB (target ≤ 60 MB)`);
+    console.log(
+      `idle RSS after ${IDLE_SECONDS} s: ${memoryMb(agent.pid).rss.toFixed(1)} MB (target ≤ 60 MB)`,
+    );
 
     // 2. Spew throughput through the agent vs. into /dev/null.
     const bytes = SPEW_MB * 1024 * 1024;
@@ -84,7 +82,7 @@ async function main(): Promise<void> {
       csv.toString('utf8', Math.max(0, csv.length - 4096)),
     )?.[1];
     console.log(
-      `spew through the agent: child wrote ${SPEW_MB} MB at ${rate} MB/s (target ≥ 50); CSV log ${(csv.length / 1048576).toFixed(0)} MB; ${wall.toFixed(1)} s assignment to done; peak agent RSS ${rssMb(agent.pid).toFixed(0)} MB after`,
+      `spew through the agent: child wrote ${SPEW_MB} MB at ${rate} MB/s (target ≥ 50); CSV log ${(csv.length / 1048576).toFixed(0)} MB; ${wall.toFixed(1)} s assignment to done; peak agent RSS ${memoryMb(agent.pid).rss.toFixed(0)} MB after`,
     );
 
     // 3. Assignment → process start latency.

@@ -11,13 +11,14 @@
  * `--log-level warn` drops the per-request log lines (production logs them at info).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { openDatabase } from '../../src/db/connection/open-database.js';
 import type { DialectName } from '../../src/db/dialect-name.js';
 import { createPostgresDatabase, startTestServers } from '../../test/support/servers.js';
+import { cpuSeconds } from '../support/process-figures.js';
 import {
   listingScenario,
   registrationScenario,
@@ -38,8 +39,6 @@ const cpuProfileDir = option('--cpu-prof');
 const logLevel = option('--log-level') ?? 'info';
 const dialects = (['sqlite', 'postgres'] as const).filter((d) => only === undefined || d === only);
 const root = new URL('../../', import.meta.url).pathname;
-/** Linux's USER_HZ: /proc reports CPU times in these ticks. */
-const CLOCK_TICKS_PER_SECOND = 100;
 
 const results: { dialect: DialectName; figure: Figure }[] = [];
 
@@ -104,7 +103,7 @@ async function runScenario(
         jobtype: await createBenchJobType(handle.db),
         agentPort: agents.port,
         quick,
-        serverCpuMs: () => processCpuMs(started.child.pid!),
+        serverCpuMs: () => cpuSeconds(started.child.pid!) * 1000,
         report(figure) {
           results.push({ dialect, figure });
           const verdict = figure.met === undefined ? '' : figure.met ? '  ok' : '  MISSED';
@@ -143,15 +142,6 @@ async function startServer(
     child.once('exit', (code) => reject(new Error(`the bench master exited with ${code}`)));
   });
   return { child, ...(JSON.parse(first) as { url: string; tokens: { admin: string; agent: string } }) };
-}
-
-/** User + system CPU of a process, from /proc (Linux), in milliseconds. */
-function processCpuMs(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  // Fields after the command name (which may contain spaces) start at ")"; utime and stime are 14 and 15.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const ticks = Number(fields[11]) + Number(fields[12]);
-  return (ticks / CLOCK_TICKS_PER_SECOND) * 1000;
 }
 
 async function stopServer(child: ChildProcess): Promise<void> {

@@ -6,7 +6,8 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../src/db/database.js';
 import { listTasks, updateTasks } from '../../src/db/tasks/task.repository.js';
-import { ApiClient, median, percentile, timed } from './client.js';
+import { median, percentile } from '../support/process-figures.js';
+import { ApiClient, timed } from './client.js';
 import { insertJobs } from './seed.js';
 
 export interface Figure {

@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { DroverProcess } from '../../test/helpers/drover-process.js';
 import { unusedPort } from '../../test/helpers/ports.js';
 import { ROOT } from '../../test/support/build-once.js';
+import { percentile } from '../support/process-figures.js';
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -23,8 +24,6 @@ const arg = (name: string, fallback: number) => {
 const RUNS = arg('runs', 10);
 const AGENTS = arg('agents', 2);
 
-const percentile = (values: number[], p: number) =>
-  [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))]!;
 const ms = (n: number) => `${Math.round(n)} ms`;
 /** Every farm started, stopped (with its agents) however the benchmark ends. */
 const farms: DroverProcess[] = [];

@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ProcessFarm } from '../../test/e2e/support/farm-processes.js';
-import { load, percentile } from './process-figures.js';
+import { load, percentile } from '../support/process-figures.js';
 
 const PHASE_BOUND_MS = 5 * 60_000;
 

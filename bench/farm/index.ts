@@ -21,7 +21,7 @@ import { join } from 'node:path';
 import { ROOT } from '../../test/support/build-once.js';
 import { firstTaskLatency } from './first-task.js';
 import { manyAgents } from './many-agents.js';
-import { load } from './process-figures.js';
+import { load } from '../support/process-figures.js';
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);

@@ -4,7 +4,7 @@
 import { copyFileSync } from 'node:fs';
 import { freemem } from 'node:os';
 import { ProcessFarm } from '../../test/e2e/support/farm-processes.js';
-import { cpuSeconds, histogramQuantile, load, memoryMb } from './process-figures.js';
+import { cpuSeconds, histogramQuantile, load, memoryMb } from '../support/process-figures.js';
 
 const STARTUP_BOUND_MS = 5 * 60_000;
 const RUN_BOUND_MS = 10 * 60_000;

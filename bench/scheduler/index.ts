@@ -24,6 +24,7 @@ import { LocalFarmEvents } from '../../src/master/events/farm-events.js';
 import { SchedulerEngine, type RoundReport } from '../../src/master/scheduler/engine.js';
 import { applyTaskChange } from '../../src/master/tasks/task-state.service.js';
 import { createPostgresDatabase, startTestServers } from '../../test/support/servers.js';
+import { percentile } from '../support/process-figures.js';
 import { measureFairShare } from './fair-share.js';
 import { seedFarm } from './seed-farm.js';
 
@@ -37,10 +38,6 @@ const wanted = process.argv.slice(2);
 const want = (name: string) => wanted.length === 0 || wanted.includes(name);
 
 const ms = (n: number) => `${n.toFixed(n < 10 ? 2 : 0)} ms`;
-const percentile = (values: number[], p: number) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-};
 
 console.log(
   `scheduler benchmark — ${SIZE.jobs} jobs × ${SIZE.frames} frames, ${SIZE.agents} agents; load average ${loadavg()

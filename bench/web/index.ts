@@ -20,16 +20,13 @@ import { launchBrowser } from '../../test/e2e/support/browser.js';
 import type { BrowserFarm } from '../../test/e2e/support/farm.js';
 import { SimulatedAgent } from '../../test/e2e/support/simulated-agent.js';
 import { createBenchJobType, insertJobs } from '../api/seed.js';
+import { percentile } from '../support/process-figures.js';
 
 const args = process.argv.slice(2);
 const JOBS = args.includes('--jobs') ? Number(args[args.indexOf('--jobs') + 1]) : 100_000;
 const root = new URL('../../', import.meta.url).pathname;
 const PASSWORD = 'benchmark password';
 
-function percentile(values: readonly number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
 const ms = (n: number) => `${n.toFixed(1)} ms`;
 
 function report(what: string, values: readonly number[], target?: number): void {

@@ -1,4 +1,4 @@
-/** Figures about a process read from /proc, and quantiles from a Prometheus histogram. */
+/** What the benchmarks report: figures about a process read from /proc, the machine's load, quantiles. */
 import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 
@@ -11,8 +11,10 @@ export function memoryMb(pid: number): { rss: number; peak: number } {
 
 /** CPU time (user + system) the process has used so far, in seconds. */
 export function cpuSeconds(pid: number): number {
-  // Fields after the command name (which may contain spaces): utime and stime are the 12th and 13th.
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  // Fields after the command name (which may contain spaces and parentheses, hence the last ")"): utime
+  // and stime are the 12th and 13th.
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
@@ -22,6 +24,13 @@ export function load(): string {
     .join(' ')} on ${cpus().length} CPUs`;
 }
 
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** The p-th percentile: the value at that rank (no interpolation). */
 export function percentile(values: readonly number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
