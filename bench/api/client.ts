@@ -22,6 +22,17 @@ export class ApiClient {
     body?: unknown,
     expect = [200, 201, 204],
   ): Promise<T> {
+    const text = await this.text(method, path, body, expect);
+    return (text === '' ? undefined : JSON.parse(text)) as T;
+  }
+
+  /** The response's text, unparsed: a request timed to the last byte of the response. */
+  async text(
+    method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+    path: string,
+    body?: unknown,
+    expect = [200, 201, 204],
+  ): Promise<string> {
     const res = await this.pool.request({
       method,
       path,
@@ -35,7 +46,7 @@ export class ApiClient {
     if (!expect.includes(res.statusCode)) {
       throw new Error(`${method} ${path} → ${res.statusCode}: ${text.slice(0, 500)}`);
     }
-    return (text === '' ? undefined : JSON.parse(text)) as T;
+    return text;
   }
 
   close(): Promise<void> {

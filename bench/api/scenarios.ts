@@ -60,10 +60,14 @@ export async function listingScenario(ctx: BenchContext): Promise<void> {
     const cpu = await cpuPerRequest(ctx, rounds, async () => {
       for (let i = 0; i < rounds; i++) times.push(await timed(list));
     });
+    // The same requests timed to the response's last byte, without the client's JSON.parse (~0.45 ms
+    // of 150 KB on this machine): the master's part of the figure.
+    const lastByte: number[] = [];
+    for (let i = 0; i < rounds; i++) lastByte.push(await timed(() => admin.text('GET', '/api/v1/jobs/')));
     const m = median(times);
     ctx.report({
       what: 'GET /api/v1/jobs/ (500 jobs)',
-      value: `median ${ms(m)}, p95 ${ms(percentile(times, 95))}; ${cpu}`,
+      value: `median ${ms(m)}, p95 ${ms(percentile(times, 95))} (to the last byte, unparsed: median ${ms(median(lastByte))}); ${cpu}`,
       target: '≤ 2 ms',
       met: m <= 2,
     });

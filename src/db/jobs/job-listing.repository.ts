@@ -81,27 +81,7 @@ export async function listJobSummaries(
   filter: JobSummaryFilter,
   order: JobSummaryOrder,
 ): Promise<JobSummary[]> {
-  let query;
-  if (order.offset !== undefined && order.offset > 0 && JOB_COLUMN_KEYS.has(order.by)) {
-    // A deep page: the skipped rows are walked in the jobs table (or its sort index) alone, then only
-    // the page's rows are joined. An OFFSET over the joined query joins every skipped row as well —
-    // page 1,000 of 100 at 100,000 jobs took 15 ms on SQLite and 190 ms on PostgreSQL against 3 ms for
-    // page 1. (A derived table, not IN (...): MySQL refuses LIMIT inside IN. CROSS JOIN, because it
-    // makes SQLite start from the page: with the LIMIT a parameter, its planner otherwise scans jobs.)
-    const ids = applyFilter(db, db.selectFrom('jobs').select('jobs.id as page_id'), filter);
-    const page = pageOf(sortedBy(ids, order), order);
-    const paged = db.selectFrom(page.as('page')).crossJoin('jobs').whereRef('jobs.id', '=', 'page.page_id');
-    query = sortedBy(
-      withSummaryColumns(paged as unknown as SelectQueryBuilder<Database, 'jobs', object>),
-      order,
-    );
-  } else {
-    query = pageOf(
-      sortedBy(applyFilter(db, withSummaryColumns(db.selectFrom('jobs')), filter), order),
-      order,
-    );
-  }
-  const rows = await query.execute();
+  const rows = await jobSummaryQuery(db, filter, order, selectSummaryColumns).execute();
   return rows.map((row) => ({
     id: row.id,
     title: row.title,
@@ -120,29 +100,66 @@ export async function listJobSummaries(
   }));
 }
 
-/** The list's columns: the job's own and the names of its owner, job type and queue. */
-function withSummaryColumns(from: SelectQueryBuilder<Database, 'jobs', object>) {
+/** The jobs joined with their owner, job type (version) and queue: what `jobSummaryQuery` selects from. */
+export type JobSummarySource = ReturnType<typeof joinSummaryTables>;
+
+/**
+ * The list's query: filtered, sorted and paged, with `select` choosing what each row holds (the
+ * summary's columns here, a rendering of them elsewhere).
+ */
+export function jobSummaryQuery<O>(
+  db: Kysely<Database>,
+  filter: JobSummaryFilter,
+  order: JobSummaryOrder,
+  select: (from: JobSummarySource) => SelectQueryBuilder<Database, 'jobs', O>,
+): SelectQueryBuilder<Database, 'jobs', O> {
+  if (order.offset !== undefined && order.offset > 0 && JOB_COLUMN_KEYS.has(order.by)) {
+    // A deep page: the skipped rows are walked in the jobs table (or its sort index) alone, then only
+    // the page's rows are joined. An OFFSET over the joined query joins every skipped row as well —
+    // page 1,000 of 100 at 100,000 jobs took 15 ms on SQLite and 190 ms on PostgreSQL against 3 ms for
+    // page 1. (A derived table, not IN (...): MySQL refuses LIMIT inside IN. CROSS JOIN, because it
+    // makes SQLite start from the page: with the LIMIT a parameter, its planner otherwise scans jobs.)
+    const ids = applyFilter(db, db.selectFrom('jobs').select('jobs.id as page_id'), filter);
+    const page = pageOf(sortedBy(ids, order), order);
+    const paged = db.selectFrom(page.as('page')).crossJoin('jobs').whereRef('jobs.id', '=', 'page.page_id');
+    return sortedBy(
+      select(joinSummaryTables(paged as unknown as SelectQueryBuilder<Database, 'jobs', object>)),
+      order,
+    );
+  }
+  return pageOf(
+    sortedBy(applyFilter(db, select(joinSummaryTables(db.selectFrom('jobs'))), filter), order),
+    order,
+  );
+}
+
+/** The tables a list row reads besides jobs: its owner, job type (version) and queue. */
+function joinSummaryTables(from: SelectQueryBuilder<Database, 'jobs', object>) {
   return from
     .innerJoin('jobtype_versions', 'jobtype_versions.id', 'jobs.jobtype_version_id')
     .innerJoin('jobtypes', 'jobtypes.id', 'jobtype_versions.jobtype_id')
     .leftJoin('users', 'users.id', 'jobs.user_id')
-    .leftJoin('job_queues', 'job_queues.id', 'jobs.job_queue_id')
-    .select([
-      'jobs.id',
-      'jobs.title',
-      'jobs.state',
-      'jobs.priority',
-      'jobs.weight',
-      'users.username',
-      'jobtypes.name as jobtype',
-      'jobtype_versions.version as jobtype_version',
-      'job_queues.fullpath',
-      'jobs.time_submitted',
-      'jobs.time_started',
-      'jobs.time_finished',
-      'jobs.hidden',
-      'jobs.to_be_deleted',
-    ]);
+    .leftJoin('job_queues', 'job_queues.id', 'jobs.job_queue_id');
+}
+
+/** The list's columns: the job's own and the names of its owner, job type and queue. */
+function selectSummaryColumns(from: JobSummarySource) {
+  return from.select([
+    'jobs.id',
+    'jobs.title',
+    'jobs.state',
+    'jobs.priority',
+    'jobs.weight',
+    'users.username',
+    'jobtypes.name as jobtype',
+    'jobtype_versions.version as jobtype_version',
+    'job_queues.fullpath',
+    'jobs.time_submitted',
+    'jobs.time_started',
+    'jobs.time_finished',
+    'jobs.hidden',
+    'jobs.to_be_deleted',
+  ]);
 }
 
 /** Sort keys that are columns of jobs (the others sort by a joined table's column). */
@@ -170,13 +187,13 @@ function sortedBy<DB, TB extends keyof DB, O>(
       sorted = q.orderBy(sql`coalesce(${sql.ref('jobs.state')}, 0)`, direction);
       break;
     case 'user':
-      sorted = q.orderBy(sql.ref('username'), direction);
+      sorted = q.orderBy(sql.ref('users.username'), direction);
       break;
     case 'jobtype':
-      sorted = q.orderBy(sql.ref('jobtype'), direction);
+      sorted = q.orderBy(sql.ref('jobtypes.name'), direction);
       break;
     case 'jobqueue':
-      sorted = q.orderBy(sql.ref('fullpath'), direction);
+      sorted = q.orderBy(sql.ref('job_queues.fullpath'), direction);
       break;
     default:
       sorted = q.orderBy(`jobs.${order.by}`, direction);
@@ -251,7 +268,7 @@ function heldTasksOfJob(eb: ExpressionBuilder<Database, 'jobs'>, state: WorkStat
 }
 
 /** The ids of jobs with a held task: few rows (at most the tasks agents hold), read from tasks(state, agent_id). */
-function jobsWithHeldTasks(eb: ExpressionBuilder<Database, 'jobs'>) {
+export function jobsWithHeldTasks(eb: ExpressionBuilder<Database, 'jobs'>) {
   return eb
     .selectFrom('tasks')
     .select('tasks.job_id')

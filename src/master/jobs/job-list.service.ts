@@ -12,12 +12,13 @@ import {
   listJobSummaries,
   type JobSummaryFilter,
 } from '../../db/jobs/job-listing.repository.js';
+import { renderJobSummaries } from '../../db/jobs/job-list-json.repository.js';
 import { findJobType } from '../../db/jobtypes/jobtype.repository.js';
 import { findJobQueueByPath } from '../../db/queues/job-queue.repository.js';
 import { countTasksByState } from '../../db/tasks/task.repository.js';
 import { findUser } from '../../db/users/user.repository.js';
 import type { MasterContext } from '../context.js';
-import { jobListItem } from './job.view.js';
+import { JOB_LIST_ITEM_LAYOUT, jobListItem } from './job.view.js';
 
 export const DEFAULT_PER_PAGE = 100;
 /**
@@ -27,7 +28,11 @@ export const DEFAULT_PER_PAGE = 100;
 const PER_JOB_HELD_CHECKS = 50;
 
 export interface JobList {
-  jobs: JobListItem[];
+  /**
+   * The entries: as objects, or as the JSON text (UTF-8) of the array when the database rendered them
+   * (job-list-json.repository.ts), to be sent as it is.
+   */
+  jobs: { objects: JobListItem[] } | { json: Buffer };
   /** Set for a paged request: how many jobs match the filters. */
   total: number | undefined;
 }
@@ -61,11 +66,17 @@ export async function listJobsForRequest(ctx: MasterContext, query: JobListQuery
 
   const paged = query.page !== undefined || query.per_page !== undefined;
   const perPage = query.per_page ?? DEFAULT_PER_PAGE;
-  const summaries = await listJobSummaries(db, filter, {
+  const order = {
     by: query.order_by ?? 'id',
     direction: query.order_dir ?? 'asc',
     ...(paged ? { limit: perPage, offset: ((query.page ?? 1) - 1) * perPage } : {}),
-  });
+  } as const;
+  const total = paged ? await countJobSummaries(db, filter) : undefined;
+  if (!query.task_counts) {
+    const rendered = await renderJobSummaries(db, filter, order, JOB_LIST_ITEM_LAYOUT);
+    if (rendered) return { jobs: { json: Buffer.from(`[${rendered.join(',')}]`) }, total };
+  }
+  const summaries = await listJobSummaries(db, filter, order);
   const queuedIds = summaries.filter((s) => s.state === null).map((s) => s.id);
   const held =
     queuedIds.length === 0
@@ -79,9 +90,8 @@ export async function listJobsForRequest(ctx: MasterContext, query: JobListQuery
         summaries.map((s) => s.id),
       )
     : undefined;
-  const total = paged ? await countJobSummaries(db, filter) : undefined;
   return {
-    jobs: summaries.map((s) => jobListItem(s, held.has(s.id), counts?.get(s.id))),
+    jobs: { objects: summaries.map((s) => jobListItem(s, held.has(s.id), counts?.get(s.id))) },
     total,
   };
 }

@@ -49,7 +49,12 @@ export function jobRoutes(ctx: MasterContext) {
       async (req, reply) => {
         const { jobs, total } = await listJobsForRequest(ctx, req.query);
         if (total !== undefined) reply.header('x-total-count', String(total));
-        return jobs;
+        // Already JSON (of the response schema's shape, test/master/job-list-json.test.ts): Fastify sends a
+        // Buffer with a JSON content type as it is; the cast only tells the schema's types so.
+        if ('json' in jobs) {
+          return reply.type('application/json; charset=utf-8').send(jobs.json as unknown as JobListItem[]);
+        }
+        return jobs.objects;
       },
     );
 

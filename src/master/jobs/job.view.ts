@@ -18,6 +18,7 @@ import {
   listNotifiedUsers,
   type NotifiedUser,
 } from '../../db/jobs/job-associations.repository.js';
+import type { RenderedJobField } from '../../db/jobs/job-list-json.repository.js';
 import { findJobsWithHeldTasks, type JobSummary } from '../../db/jobs/job-listing.repository.js';
 import type { Job } from '../../db/jobs/job.repository.js';
 import { findJobType, findJobTypeVersionById } from '../../db/jobtypes/jobtype.repository.js';
@@ -132,6 +133,27 @@ export async function jobView(db: Kysely<Database>, job: Job): Promise<JobView> 
     notified_users: notified.map(notifiedUserView),
   };
 }
+
+/**
+ * The keys of a list entry without task counts, and the summary field each shows: what the database
+ * renders when it can (job-list-json.repository.ts). `jobListItem` writes the same; a test holds them equal.
+ */
+export const JOB_LIST_ITEM_LAYOUT: ReadonlyArray<readonly [keyof JobListItem, RenderedJobField]> = [
+  ['id', 'id'],
+  ['title', 'title'],
+  ['state', 'shownState'],
+  ['priority', 'priority'],
+  ['weight', 'weight'],
+  ['user', 'username'],
+  ['jobtype', 'jobtype'],
+  ['jobtype_version', 'jobtypeVersion'],
+  ['jobqueue', 'queuePath'],
+  ['time_submitted', 'timeSubmitted'],
+  ['time_started', 'timeStarted'],
+  ['time_finished', 'timeFinished'],
+  ['hidden', 'hidden'],
+  ['to_be_deleted', 'toBeDeleted'],
+];
 
 export function jobListItem(
   summary: JobSummary,

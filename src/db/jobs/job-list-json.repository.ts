@@ -1,0 +1,137 @@
+/**
+ * The job list rendered by SQLite itself: each row comes back as the text of one JSON object
+ * (`json_object`), so a list of 500 jobs hands JavaScript 500 strings to join instead of 7,000 values to
+ * read, shape into objects and serialise again (measured in-process on 500 jobs: 0.86 ms against
+ * 1.2 ms to read the summaries plus ~1 ms to serialise them).
+ *
+ * The rendering follows fixed rules per summary field: times are ISO-8601 UTC with milliseconds
+ * (`2026-11-22T13:55:53.468Z`, as `formatIsoTime` writes them), flags are JSON booleans, and
+ * `shownState` is the state a list shows (see job-listing.repository.ts). The caller names the keys.
+ *
+ * Only SQLite renders; other dialects, and a selection holding a time that SQLite's `strftime` would
+ * write differently from JavaScript (before 1970 or after 9999), get `undefined` and are
+ * listed the ordinary way.
+ */
+import { sql, type Expression, type ExpressionBuilder, type Kysely, type RawBuilder } from 'kysely';
+import { WorkState } from '../../core/enums.js';
+import type { Database } from '../database.js';
+import { dialectOf } from '../dialect-name.js';
+import {
+  jobSummaryQuery,
+  jobsWithHeldTasks,
+  type JobSummary,
+  type JobSummaryFilter,
+  type JobSummaryOrder,
+} from './job-listing.repository.js';
+
+/** A summary field, or the state a list shows for the job. */
+export type RenderedJobField = keyof JobSummary | 'shownState';
+
+/** The keys of each rendered object, in order, and the field each holds. */
+export type JobSummaryLayout = ReadonlyArray<readonly [key: string, field: RenderedJobField]>;
+
+/** The last millisecond that `strftime('%Y', ...)` writes with four digits, as `toISOString` does. */
+const LAST_FOUR_DIGIT_YEAR_MS = 253_402_300_799_999;
+
+const TIME_COLUMNS = ['jobs.time_submitted', 'jobs.time_started', 'jobs.time_finished'] as const;
+
+/**
+ * The JSON text of each job of the list, in the list's order; `undefined` when the database does not
+ * render them (see the module comment) and the caller must build the list itself.
+ */
+export async function renderJobSummaries(
+  db: Kysely<Database>,
+  filter: JobSummaryFilter,
+  order: JobSummaryOrder,
+  layout: JobSummaryLayout,
+): Promise<string[] | undefined> {
+  if (dialectOf(db as Kysely<unknown>) !== 'sqlite') return undefined;
+  const rows = await jobSummaryQuery(db, filter, order, (from) =>
+    from.select((eb) => [
+      jsonObject(eb as unknown as ExpressionBuilder<Database, 'jobs'>, layout).as('json'),
+      unrenderableTime().as('unrenderable'),
+    ]),
+  ).execute();
+  const texts: string[] = [];
+  for (const row of rows) {
+    if (Number(row.unrenderable) !== 0) return undefined;
+    texts.push(row.json);
+  }
+  return texts;
+}
+
+function jsonObject(eb: ExpressionBuilder<Database, 'jobs'>, layout: JobSummaryLayout): RawBuilder<string> {
+  const pairs = layout.map(([key, field]) => sql`${sql.lit(key)}, ${fieldExpression(eb, field)}`);
+  return sql<string>`json_object(${sql.join(pairs)})`;
+}
+
+function fieldExpression(
+  eb: ExpressionBuilder<Database, 'jobs'>,
+  field: RenderedJobField,
+): Expression<unknown> {
+  switch (field) {
+    case 'id':
+      return sql.ref('jobs.id');
+    case 'title':
+      return sql.ref('jobs.title');
+    case 'state':
+      return sql.ref('jobs.state');
+    case 'priority':
+      return sql.ref('jobs.priority');
+    case 'weight':
+      return sql.ref('jobs.weight');
+    case 'username':
+      return sql.ref('users.username');
+    case 'jobtype':
+      return sql.ref('jobtypes.name');
+    case 'jobtypeVersion':
+      return sql.ref('jobtype_versions.version');
+    case 'queuePath':
+      return sql.ref('job_queues.fullpath');
+    case 'timeSubmitted':
+      return isoTime('jobs.time_submitted');
+    case 'timeStarted':
+      return isoTime('jobs.time_started');
+    case 'timeFinished':
+      return isoTime('jobs.time_finished');
+    case 'hidden':
+      return jsonBoolean('jobs.hidden');
+    case 'toBeDeleted':
+      return jsonBoolean('jobs.to_be_deleted');
+    case 'shownState':
+      return shownState(eb);
+  }
+}
+
+/**
+ * Milliseconds since 1970 as `formatIsoTime` writes them (a fraction is cut off in both); NULL stays
+ * NULL without calling strftime, which costs as much for NULL as for a time. Valid in the range that
+ * `unrenderableTime` checks.
+ */
+function isoTime(column: string): RawBuilder<string | null> {
+  const ms = sql.ref(column);
+  return sql`case when ${ms} is null then null else strftime('%Y-%m-%dT%H:%M:%S', ${ms} / 1000, 'unixepoch') || printf('.%03dZ', ${ms} % 1000) end`;
+}
+
+function jsonBoolean(column: string): RawBuilder<unknown> {
+  return sql`case when ${sql.ref(column)} then json('true') else json('false') end`;
+}
+
+/** True (1) when a time of the row is outside what `isoTime` writes as JavaScript does; NULL or 0 otherwise. */
+function unrenderableTime(): RawBuilder<number | null> {
+  const checks = TIME_COLUMNS.map(
+    (column) => sql`${sql.ref(column)} not between 0 and ${sql.lit(LAST_FOUR_DIGIT_YEAR_MS)}`,
+  );
+  return sql<number | null>`${sql.join(checks, sql` or `)}`;
+}
+
+/** The shown state: the stored state's name; a stored NULL reads "running" while an agent holds an unfinished task. */
+function shownState(eb: ExpressionBuilder<Database, 'jobs'>): RawBuilder<string> {
+  const state = sql.ref('jobs.state');
+  // Non-correlated: SQLite reads the held tasks (at most what the agents hold) once per statement.
+  const held = jobsWithHeldTasks(eb);
+  const named = WorkState.names.map(
+    (name) => sql`when ${sql.lit(WorkState.parse(name))} then ${sql.lit(name)}`,
+  );
+  return sql<string>`case when ${state} is null then (case when ${sql.ref('jobs.id')} in (${held}) then 'running' else 'queued' end) else (case ${state} ${sql.join(named, sql` `)} else 'queued' end) end`;
+}
