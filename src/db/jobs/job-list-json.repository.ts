@@ -12,7 +12,14 @@
  * write differently from JavaScript (before 1970 or after 9999), get `undefined` and are
  * listed the ordinary way.
  */
-import { sql, type Expression, type ExpressionBuilder, type Kysely, type RawBuilder } from 'kysely';
+import {
+  expressionBuilder,
+  sql,
+  type Expression,
+  type ExpressionBuilder,
+  type Kysely,
+  type RawBuilder,
+} from 'kysely';
 import { WorkState } from '../../core/enums.js';
 import type { Database } from '../database.js';
 import { dialectOf } from '../dialect-name.js';
@@ -46,11 +53,9 @@ export async function renderJobSummaries(
   layout: JobSummaryLayout,
 ): Promise<string[] | undefined> {
   if (dialectOf(db as Kysely<unknown>) !== 'sqlite') return undefined;
+  const { json, unrenderable } = selectionFor(layout);
   const rows = await jobSummaryQuery(db, filter, order, (from) =>
-    from.select((eb) => [
-      jsonObject(eb as unknown as ExpressionBuilder<Database, 'jobs'>, layout).as('json'),
-      unrenderableTime().as('unrenderable'),
-    ]),
+    from.select([json.as('json'), unrenderable.as('unrenderable')]),
   ).execute();
   const texts: string[] = [];
   for (const row of rows) {
@@ -58,6 +63,27 @@ export async function renderJobSummaries(
     texts.push(row.json);
   }
   return texts;
+}
+
+/**
+ * The selected expressions by layout, built once (~0.25 ms of a 500-job list to build them each time).
+ * Kysely's expressions are immutable and depend on nothing of the query they go into.
+ */
+const selections = new WeakMap<
+  JobSummaryLayout,
+  { json: RawBuilder<string>; unrenderable: RawBuilder<number | null> }
+>();
+
+function selectionFor(layout: JobSummaryLayout) {
+  let selection = selections.get(layout);
+  if (!selection) {
+    selection = {
+      json: jsonObject(expressionBuilder<Database, 'jobs'>(), layout),
+      unrenderable: unrenderableTime(),
+    };
+    selections.set(layout, selection);
+  }
+  return selection;
 }
 
 function jsonObject(eb: ExpressionBuilder<Database, 'jobs'>, layout: JobSummaryLayout): RawBuilder<string> {
