@@ -46,7 +46,15 @@ async function cpuPerRequest(
 const ms = (v: number) => `${v.toFixed(v < 10 ? 2 : 1)} ms`;
 const perSecond = (count: number, elapsedMs: number) => (count / elapsedMs) * 1000;
 
-/** GET /api/v1/jobs/ with 500 jobs, then paged listing at 500 and at 100,000 jobs. */
+/**
+ * GET /api/v1/jobs/ with 500 jobs, then paged listing at 500 and at 100,000 jobs. On SQLite the master
+ * keeps whole lists while the database is unchanged (src/master/jobs/job-list-cache.ts), so the 500-job
+ * list is timed twice: repeated on an unchanged farm (answered from that cache), and each time after a
+ * change (built afresh). The paged figures are all taken after a change. The change is a new tag through
+ * the API: a write on the master's own connection, as the farm's writes are (a write by another
+ * connection would also empty SQLite's page cache of the master's), that schedules nothing. It is not
+ * timed, but its CPU is in the master's CPU figure of those requests.
+ */
 export async function listingScenario(ctx: BenchContext): Promise<void> {
   const admin = new ApiClient(ctx.url, ctx.tokens.admin);
   try {
@@ -54,23 +62,36 @@ export async function listingScenario(ctx: BenchContext): Promise<void> {
     const list = () => admin.request('GET', '/api/v1/jobs/');
     const jobs = (await list()) as unknown[];
     if (jobs.length !== 500) throw new Error(`expected 500 jobs, listed ${jobs.length}`);
-    for (let i = 0; i < 20; i++) await list();
-    const times: number[] = [];
+    let changes = 0;
+    const change = () => admin.request('POST', '/api/v1/tags/', { tag: `bench-change-${++changes}` });
     const rounds = ctx.quick ? 50 : 200;
-    const cpu = await cpuPerRequest(ctx, rounds, async () => {
-      for (let i = 0; i < rounds; i++) times.push(await timed(list));
-    });
-    // The same requests timed to the response's last byte, without the client's JSON.parse (~0.45 ms
-    // of 150 KB on this machine): the master's part of the figure.
-    const lastByte: number[] = [];
-    for (let i = 0; i < rounds; i++) lastByte.push(await timed(() => admin.text('GET', '/api/v1/jobs/')));
-    const m = median(times);
-    ctx.report({
-      what: 'GET /api/v1/jobs/ (500 jobs)',
-      value: `median ${ms(m)}, p95 ${ms(percentile(times, 95))} (to the last byte, unparsed: median ${ms(median(lastByte))}); ${cpu}`,
-      target: '≤ 2 ms',
-      met: m <= 2,
-    });
+
+    const timeList = async (afterChange: boolean) => {
+      for (let i = 0; i < 20; i++) await list();
+      const times: number[] = [];
+      const cpu = await cpuPerRequest(ctx, rounds, async () => {
+        for (let i = 0; i < rounds; i++) {
+          if (afterChange) await change();
+          times.push(await timed(list));
+        }
+      });
+      // The same requests timed to the response's last byte, without the client's JSON.parse (~0.45 ms
+      // of 150 KB on this machine): the master's part of the figure.
+      const lastByte: number[] = [];
+      for (let i = 0; i < rounds; i++) {
+        if (afterChange) await change();
+        lastByte.push(await timed(() => admin.text('GET', '/api/v1/jobs/')));
+      }
+      const m = median(times);
+      ctx.report({
+        what: `GET /api/v1/jobs/ (500 jobs), ${afterChange ? 'each after a change' : 'farm unchanged'}`,
+        value: `median ${ms(m)}, p95 ${ms(percentile(times, 95))} (to the last byte, unparsed: median ${ms(median(lastByte))}); ${cpu}`,
+        target: '≤ 2 ms',
+        met: m <= 2,
+      });
+    };
+    await timeList(false);
+    await timeList(true);
 
     const pages = async (total: number) => {
       const last = Math.ceil(total / 100);
@@ -82,7 +103,10 @@ export async function listingScenario(ctx: BenchContext): Promise<void> {
         const t: number[] = [];
         const rounds = ctx.quick ? 10 : 40;
         const cpu = await cpuPerRequest(ctx, rounds, async () => {
-          for (let i = 0; i < rounds; i++) t.push(await timed(() => admin.request('GET', path)));
+          for (let i = 0; i < rounds; i++) {
+            await change();
+            t.push(await timed(() => admin.request('GET', path)));
+          }
         });
         medians.push(median(t));
         parts.push(

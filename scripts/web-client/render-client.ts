@@ -120,8 +120,9 @@ function requestBody(
 }
 
 function successResponse(op: OpenApiOperation): { type: string; statuses: string[] } {
+  // Not 304: the browser's fetch answers it from its HTTP cache with the stored 200 response.
   const statuses = Object.keys(op.responses ?? {})
-    .filter((s) => /^[23]\d\d$/.test(s))
+    .filter((s) => /^[23]\d\d$/.test(s) && s !== '304')
     .sort();
   const types = new Set<string>();
   for (const status of statuses) {

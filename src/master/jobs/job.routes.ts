@@ -3,6 +3,7 @@
  * schema, the job actions (rerun, rerun_failed, pause, unpause) and the notified users. Task routes
  * under /jobs/<x>/tasks live in ../tasks/task.routes.ts.
  */
+import type { FastifyReply } from 'fastify';
 import Type from 'typebox';
 import { errors, IdOrName } from '../../api/schemas/common.js';
 import { TableSchema } from '../../api/schemas/table-schema.js';
@@ -16,11 +17,13 @@ import {
   SubmitJobBody,
   UpdateJobBody,
 } from '../../api/schemas/jobs.js';
+import { readChangeVersion } from '../../db/change-version.js';
 import { listNotifiedUsers } from '../../db/jobs/job-associations.repository.js';
 import type { MasterContext } from '../context.js';
 import type { Access, Principal } from '../http/access.js';
 import type { MasterApp } from '../http/app.js';
 import { deleteJobTree, pauseJob, rerunJob, unpauseJob } from './job-actions.service.js';
+import { JobListCache } from './job-list-cache.js';
 import { listJobsForRequest } from './job-list.service.js';
 import { getJobByKey } from './job-lookup.js';
 import { JOB_SCHEMA } from './job-schema.js';
@@ -35,6 +38,7 @@ const changeJobs: Access = { roles: ['wrangler', 'artist'] };
 const JobParams = Type.Object({ job: IdOrName });
 
 export function jobRoutes(ctx: MasterContext) {
+  const listCache = new JobListCache();
   return (app: MasterApp) => {
     app.get(
       '/jobs/',
@@ -43,18 +47,35 @@ export function jobRoutes(ctx: MasterContext) {
           tags,
           summary: 'List jobs (all, or one page with ?page/per_page; X-Total-Count then gives the total)',
           querystring: JobListQuery,
-          response: { 200: Type.Array(JobListItem), ...errors },
+          response: {
+            200: Type.Array(JobListItem),
+            304: Type.Null({ description: 'unchanged since the ETag sent in If-None-Match' }),
+            ...errors,
+          },
         },
       },
       async (req, reply) => {
-        const { jobs, total } = await listJobsForRequest(ctx, req.query);
-        if (total !== undefined) reply.header('x-total-count', String(total));
-        // Already JSON (of the response schema's shape, test/master/job-list-json.test.ts): Fastify sends a
-        // Buffer with a JSON content type as it is; the cast only tells the schema's types so.
-        if ('json' in jobs) {
-          return reply.type('application/json; charset=utf-8').send(jobs.json as unknown as JobListItem[]);
+        // The change version is read before the list is built (see job-list-cache.ts).
+        const version = await readChangeVersion(ctx.db);
+        if (version === undefined) {
+          const { jobs, total } = await listJobsForRequest(ctx, req.query);
+          if (total !== undefined) reply.header('x-total-count', String(total));
+          return 'json' in jobs ? sendJson(reply, jobs.json) : jobs.objects;
         }
-        return jobs.objects;
+        const etag = listCache.etag(version);
+        reply.header('cache-control', 'no-cache').header('etag', etag);
+        if (req.headers['if-none-match'] === etag) return reply.status(304).send(null);
+        const key = JSON.stringify(req.query);
+        let list = listCache.get(key, version);
+        if (list === undefined) {
+          const { jobs, total } = await listJobsForRequest(ctx, req.query);
+          // The route's serializer (fast-json-stringify) returns a string.
+          const body = 'json' in jobs ? jobs.json : Buffer.from(reply.serialize(jobs.objects) as string);
+          list = { body, total };
+          listCache.set(key, version, list);
+        }
+        if (list.total !== undefined) reply.header('x-total-count', String(list.total));
+        return sendJson(reply, list.body);
       },
     );
 
@@ -215,4 +236,13 @@ export function jobRoutes(ctx: MasterContext) {
       },
     );
   };
+}
+
+/**
+ * Sends JSON text of the route's 200 schema (rendered by the database, or serialised by the route's own
+ * serializer): Fastify sends a Buffer with a JSON content type as it is. The cast only tells the schema's
+ * types so.
+ */
+function sendJson(reply: FastifyReply, body: Buffer): FastifyReply {
+  return reply.type('application/json; charset=utf-8').send(body as never);
 }

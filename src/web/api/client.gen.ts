@@ -623,8 +623,8 @@ export interface Paths {
       path: { /** an id or a name */ job: string; task: number };
       query: Record<string, never>;
       body: never;
-      response: Blob | null;
-      status: 200 | 304;
+      response: Blob;
+      status: 200;
       args: [options: { path: { /** an id or a name */ job: string; task: number }; signal?: AbortSignal }];
     };
     /** Upload a task's thumbnail (image/png or image/jpeg) */
