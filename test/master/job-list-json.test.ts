@@ -7,6 +7,7 @@
  */
 import fc from 'fast-check';
 import { beforeAll, expect, it } from 'vitest';
+import { JobListOrder } from '../../src/api/schemas/jobs.js';
 import { renderJobSummaries } from '../../src/db/jobs/job-list-json.repository.js';
 import { createAgent } from '../../src/db/agents/agent.repository.js';
 import { insertReturningId } from '../../src/db/inserts.js';
@@ -17,19 +18,8 @@ import { agentInput, unique } from '../support/fixtures.js';
 import { json } from '../support/job-farm.js';
 import { forEachDialectMaster } from '../support/master.js';
 
-const SORT_KEYS = [
-  'id',
-  'title',
-  'state',
-  'time_submitted',
-  'time_started',
-  'time_finished',
-  'priority',
-  'weight',
-  'user',
-  'jobtype',
-  'jobqueue',
-] as const;
+/** Every sort key the API accepts. */
+const SORT_KEYS = JobListOrder.anyOf.map((literal) => literal.const);
 
 /** The last millisecond of year 9999, the end of the rendered range. */
 const LAST_RENDERED_MS = 253_402_300_799_999;
