@@ -6,7 +6,7 @@
  * test cannot pass by falling back.
  */
 import fc from 'fast-check';
-import { beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { JobListOrder } from '../../src/api/schemas/jobs.js';
 import { renderJobSummaries } from '../../src/db/jobs/job-list-json.repository.js';
 import { createAgent } from '../../src/db/agents/agent.repository.js';
@@ -15,8 +15,9 @@ import { createJobType } from '../../src/db/jobtypes/jobtype.repository.js';
 import { createJobQueue } from '../../src/db/queues/job-queue.repository.js';
 import { JOB_LIST_ITEM_LAYOUT } from '../../src/master/jobs/job.view.js';
 import { agentInput, unique } from '../support/fixtures.js';
-import { json } from '../support/job-farm.js';
-import { forEachDialectMaster } from '../support/master.js';
+import { forEachDialect } from '../support/databases.js';
+import { json, makeJobType } from '../support/job-farm.js';
+import { createTestMaster, forEachDialectMaster, type TestMaster } from '../support/master.js';
 
 /** Every sort key the API accepts. */
 const SORT_KEYS = JobListOrder.anyOf.map((literal) => literal.const);
@@ -142,3 +143,46 @@ forEachDialectMaster((dialect, farm) => {
     );
   });
 });
+
+// The rendered selection is built once, outside any query (job-list-json.repository.ts): the table-name
+// plugin must still reach its sub-query and references.
+forEachDialect(
+  (dialect, database) => {
+    let farm: TestMaster | undefined;
+    beforeAll(async () => {
+      farm = await createTestMaster(database(), { config: { table_prefix: 'pf_' } });
+    });
+    afterAll(async () => {
+      await farm?.close();
+    });
+
+    it('renders the list with prefixed table names', async () => {
+      const f = farm!;
+      const jobtype = await makeJobType(f);
+      const prefix = unique('prefixed');
+      for (const title of ['a', 'b']) {
+        const res = await f.inject({
+          method: 'POST',
+          url: '/api/v1/jobs/',
+          payload: { title: `${prefix}-${title}`, jobtype, start: 1, end: 2 },
+        });
+        json(res, 201);
+      }
+      const rendered = await renderJobSummaries(
+        f.master.context.db,
+        { titleContains: prefix },
+        { by: 'id', direction: 'asc' },
+        JOB_LIST_ITEM_LAYOUT,
+      );
+      const fromObjects = json<Record<string, unknown>[]>(
+        await f.inject({ url: `/api/v1/jobs/?title=${prefix}&task_counts=true` }),
+        200,
+      ).map((item) => Object.fromEntries(Object.entries(item).filter(([key]) => !key.startsWith('tasks_'))));
+      expect(fromObjects.map((item) => item.title)).toEqual([`${prefix}-a`, `${prefix}-b`]);
+      if (dialect === 'sqlite') expect(JSON.parse(`[${rendered!.join(',')}]`)).toEqual(fromObjects);
+      else expect(rendered).toBeUndefined();
+      expect(json(await f.inject({ url: `/api/v1/jobs/?title=${prefix}` }), 200)).toEqual(fromObjects);
+    });
+  },
+  { tables: { table_prefix: 'pf_' } },
+);
