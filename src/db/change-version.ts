@@ -14,15 +14,20 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from './database.js';
 import { dialectOf } from './dialect-name.js';
+import { preparedQuery } from './prepared-query.js';
+
+// Read before every job list: compiled once.
+const selectChangeVersion = preparedQuery((db: Kysely<Database>) =>
+  sql<{
+    changes: number;
+    version: number;
+  }>`select total_changes() as changes, (select data_version from pragma_data_version) as version`.compile(
+    db,
+  ),
+);
 
 export async function readChangeVersion(db: Kysely<Database>): Promise<string | undefined> {
   if (dialectOf(db as Kysely<unknown>) !== 'sqlite') return undefined;
-  const { rows } = await sql<{
-    changes: number;
-    version: number;
-  }>`select total_changes() as changes, (select data_version from pragma_data_version) as version`.execute(
-    db,
-  );
-  const row = rows[0];
+  const [row] = await selectChangeVersion(db);
   return row === undefined ? undefined : `${row.changes}.${row.version}`;
 }

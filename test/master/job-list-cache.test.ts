@@ -8,6 +8,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createAgent } from '../../src/db/agents/agent.repository.js';
+import { updateJob } from '../../src/db/jobs/job.repository.js';
 import { listTasks, updateTask } from '../../src/db/tasks/task.repository.js';
 import { listJobsForRequest } from '../../src/master/jobs/job-list.service.js';
 import { agentInput, unique } from '../support/fixtures.js';
@@ -123,11 +124,7 @@ forEachDialectMaster((dialect, farm) => {
                 });
                 break;
               case 'own':
-                await db
-                  .updateTable('jobs')
-                  .set({ weight: step.weight })
-                  .where('id', '=', ids[step.job]!)
-                  .execute();
+                await updateJob(db, ids[step.job]!, { weight: step.weight });
                 break;
               case 'held': {
                 const [task] = await listTasks(db, { jobId: ids[step.job]! });
@@ -142,11 +139,7 @@ forEachDialectMaster((dialect, farm) => {
                     ids[step.job],
                   );
                 } else {
-                  await db
-                    .updateTable('jobs')
-                    .set({ hidden: step.hidden })
-                    .where('id', '=', ids[step.job]!)
-                    .execute();
+                  await updateJob(db, ids[step.job]!, { hidden: step.hidden });
                 }
                 break;
               case 'list': {

@@ -26,6 +26,7 @@ import { dialectOf } from '../dialect-name.js';
 import {
   jobSummaryQuery,
   jobsWithHeldTasks,
+  SUMMARY_COLUMNS,
   type JobSummary,
   type JobSummaryFilter,
   type JobSummaryOrder,
@@ -40,7 +41,9 @@ export type JobSummaryLayout = ReadonlyArray<readonly [key: string, field: Rende
 /** The last millisecond that `strftime('%Y', ...)` writes with four digits, as `toISOString` does. */
 const LAST_FOUR_DIGIT_YEAR_MS = 253_402_300_799_999;
 
-const TIME_COLUMNS = ['jobs.time_submitted', 'jobs.time_started', 'jobs.time_finished'] as const;
+/** Fields written as ISO-8601 times and as JSON booleans; the others as they are stored. */
+const TIME_FIELDS: ReadonlySet<keyof JobSummary> = new Set(['timeSubmitted', 'timeStarted', 'timeFinished']);
+const FLAG_FIELDS: ReadonlySet<keyof JobSummary> = new Set(['hidden', 'toBeDeleted']);
 
 /**
  * The JSON text of each job of the list, in the list's order; `undefined` when the database does not
@@ -95,38 +98,11 @@ function fieldExpression(
   eb: ExpressionBuilder<Database, 'jobs'>,
   field: RenderedJobField,
 ): Expression<unknown> {
-  switch (field) {
-    case 'id':
-      return sql.ref('jobs.id');
-    case 'title':
-      return sql.ref('jobs.title');
-    case 'state':
-      return sql.ref('jobs.state');
-    case 'priority':
-      return sql.ref('jobs.priority');
-    case 'weight':
-      return sql.ref('jobs.weight');
-    case 'username':
-      return sql.ref('users.username');
-    case 'jobtype':
-      return sql.ref('jobtypes.name');
-    case 'jobtypeVersion':
-      return sql.ref('jobtype_versions.version');
-    case 'queuePath':
-      return sql.ref('job_queues.fullpath');
-    case 'timeSubmitted':
-      return isoTime('jobs.time_submitted');
-    case 'timeStarted':
-      return isoTime('jobs.time_started');
-    case 'timeFinished':
-      return isoTime('jobs.time_finished');
-    case 'hidden':
-      return jsonBoolean('jobs.hidden');
-    case 'toBeDeleted':
-      return jsonBoolean('jobs.to_be_deleted');
-    case 'shownState':
-      return shownState(eb);
-  }
+  if (field === 'shownState') return shownState(eb);
+  const column = SUMMARY_COLUMNS[field];
+  if (TIME_FIELDS.has(field)) return isoTime(column);
+  if (FLAG_FIELDS.has(field)) return jsonBoolean(column);
+  return sql.ref(column);
 }
 
 /**
@@ -145,19 +121,19 @@ function jsonBoolean(column: string): RawBuilder<unknown> {
 
 /** True (1) when a time of the row is outside what `isoTime` writes as JavaScript does; NULL or 0 otherwise. */
 function unrenderableTime(): RawBuilder<number | null> {
-  const checks = TIME_COLUMNS.map(
-    (column) => sql`${sql.ref(column)} not between 0 and ${sql.lit(LAST_FOUR_DIGIT_YEAR_MS)}`,
+  const checks = [...TIME_FIELDS].map(
+    (field) => sql`${sql.ref(SUMMARY_COLUMNS[field])} not between 0 and ${sql.lit(LAST_FOUR_DIGIT_YEAR_MS)}`,
   );
   return sql<number | null>`${sql.join(checks, sql` or `)}`;
 }
 
 /** The shown state: the stored state's name; a stored NULL reads "running" while an agent holds an unfinished task. */
 function shownState(eb: ExpressionBuilder<Database, 'jobs'>): RawBuilder<string> {
-  const state = sql.ref('jobs.state');
+  const state = sql.ref(SUMMARY_COLUMNS.state);
   // Non-correlated: SQLite reads the held tasks (at most what the agents hold) once per statement.
   const held = jobsWithHeldTasks(eb);
   const named = WorkState.names.map(
     (name) => sql`when ${sql.lit(WorkState.parse(name))} then ${sql.lit(name)}`,
   );
-  return sql<string>`case when ${state} is null then (case when ${sql.ref('jobs.id')} in (${held}) then 'running' else 'queued' end) else (case ${state} ${sql.join(named, sql` `)} else 'queued' end) end`;
+  return sql<string>`case when ${state} is null then (case when ${sql.ref(SUMMARY_COLUMNS.id)} in (${held}) then 'running' else 'queued' end) else (case ${state} ${sql.join(named, sql` `)} else 'queued' end) end`;
 }

@@ -142,6 +142,27 @@ function joinSummaryTables(from: SelectQueryBuilder<Database, 'jobs', object>) {
     .leftJoin('job_queues', 'job_queues.id', 'jobs.job_queue_id');
 }
 
+/**
+ * The column each summary field is read from; `selectSummaryColumns` selects exactly these (with Kysely's
+ * types, which a list built from this map would lose), the JSON rendering and the sorts name them here.
+ */
+export const SUMMARY_COLUMNS = {
+  id: 'jobs.id',
+  title: 'jobs.title',
+  state: 'jobs.state',
+  priority: 'jobs.priority',
+  weight: 'jobs.weight',
+  username: 'users.username',
+  jobtype: 'jobtypes.name',
+  jobtypeVersion: 'jobtype_versions.version',
+  queuePath: 'job_queues.fullpath',
+  timeSubmitted: 'jobs.time_submitted',
+  timeStarted: 'jobs.time_started',
+  timeFinished: 'jobs.time_finished',
+  hidden: 'jobs.hidden',
+  toBeDeleted: 'jobs.to_be_deleted',
+} as const satisfies Record<keyof JobSummary, string>;
+
 /** The list's columns: the job's own and the names of its owner, job type and queue. */
 function selectSummaryColumns(from: JobSummarySource) {
   return from.select([
@@ -187,13 +208,13 @@ function sortedBy<DB, TB extends keyof DB, O>(
       sorted = q.orderBy(sql`coalesce(${sql.ref('jobs.state')}, 0)`, direction);
       break;
     case 'user':
-      sorted = q.orderBy(sql.ref('users.username'), direction);
+      sorted = q.orderBy(sql.ref(SUMMARY_COLUMNS.username), direction);
       break;
     case 'jobtype':
-      sorted = q.orderBy(sql.ref('jobtypes.name'), direction);
+      sorted = q.orderBy(sql.ref(SUMMARY_COLUMNS.jobtype), direction);
       break;
     case 'jobqueue':
-      sorted = q.orderBy(sql.ref('job_queues.fullpath'), direction);
+      sorted = q.orderBy(sql.ref(SUMMARY_COLUMNS.queuePath), direction);
       break;
     default:
       sorted = q.orderBy(`jobs.${order.by}`, direction);

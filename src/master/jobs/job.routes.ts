@@ -23,7 +23,7 @@ import type { MasterContext } from '../context.js';
 import type { Access, Principal } from '../http/access.js';
 import type { MasterApp } from '../http/app.js';
 import { deleteJobTree, pauseJob, rerunJob, unpauseJob } from './job-actions.service.js';
-import { JobListCache } from './job-list-cache.js';
+import { JobListCache, type CachedJobList } from './job-list-cache.js';
 import { listJobsForRequest } from './job-list.service.js';
 import { getJobByKey } from './job-lookup.js';
 import { JOB_SCHEMA } from './job-schema.js';
@@ -55,27 +55,22 @@ export function jobRoutes(ctx: MasterContext) {
         },
       },
       async (req, reply) => {
-        // The change version is read before the list is built (see job-list-cache.ts).
+        // The change version is read before the list is built (see job-list-cache.ts); none: no cache.
         const version = await readChangeVersion(ctx.db);
-        if (version === undefined) {
-          const { jobs, total } = await listJobsForRequest(ctx, req.query);
-          if (total !== undefined) reply.header('x-total-count', String(total));
-          return 'json' in jobs ? sendJson(reply, jobs.json) : jobs.objects;
-        }
-        const etag = listCache.etag(version);
-        reply.header('cache-control', 'no-cache').header('etag', etag);
-        if (req.headers['if-none-match'] === etag) return reply.status(304).send(null);
         const key = JSON.stringify(req.query);
-        let list = listCache.get(key, version);
-        if (list === undefined) {
-          const { jobs, total } = await listJobsForRequest(ctx, req.query);
-          // The route's serializer (fast-json-stringify) returns a string.
-          const body = 'json' in jobs ? jobs.json : Buffer.from(reply.serialize(jobs.objects) as string);
-          list = { body, total };
-          listCache.set(key, version, list);
+        if (version !== undefined) {
+          const etag = listCache.etag(version);
+          reply.header('cache-control', 'no-cache').header('etag', etag);
+          if (req.headers['if-none-match'] === etag) return reply.status(304).send(null);
+          const cached = listCache.get(key, version);
+          if (cached) return sendList(reply, cached);
         }
-        if (list.total !== undefined) reply.header('x-total-count', String(list.total));
-        return sendJson(reply, list.body);
+        const { jobs, total } = await listJobsForRequest(ctx, req.query);
+        // The route's serializer (fast-json-stringify) returns a string.
+        const body = 'json' in jobs ? jobs.json : Buffer.from(reply.serialize(jobs.objects) as string);
+        const list = { body, total };
+        if (version !== undefined) listCache.set(key, version, list);
+        return sendList(reply, list);
       },
     );
 
@@ -239,10 +234,11 @@ export function jobRoutes(ctx: MasterContext) {
 }
 
 /**
- * Sends JSON text of the route's 200 schema (rendered by the database, or serialised by the route's own
- * serializer): Fastify sends a Buffer with a JSON content type as it is. The cast only tells the schema's
- * types so.
+ * Sends a list: its JSON text (rendered by the database, or serialised by the route's own serializer) as
+ * it is — Fastify does not serialise a Buffer with a JSON content type; the cast only tells the schema's
+ * types so — and the total of a paged list.
  */
-function sendJson(reply: FastifyReply, body: Buffer): FastifyReply {
-  return reply.type('application/json; charset=utf-8').send(body as never);
+function sendList(reply: FastifyReply, list: CachedJobList): FastifyReply {
+  if (list.total !== undefined) reply.header('x-total-count', String(list.total));
+  return reply.type('application/json; charset=utf-8').send(list.body as never);
 }
